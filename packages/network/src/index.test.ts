@@ -1,0 +1,2 @@
+import { x } from "./index";
+test("x", () => { expect(x).toBe(1); });
