@@ -1,1 +1,2 @@
-export {};
+export * from "./environment-config";
+export * from "./fargate-sizes";
