@@ -1,0 +1,11 @@
+export {
+  AWS_PROVIDER_VERSION,
+  type FindTerraformCliOptions,
+  findTerraformCli,
+  parseEnvFile,
+  type TerraformCli,
+  type TerraformValidateResult,
+  type ValidateWithTerraformOptions,
+  validateWithTerraform,
+  writeMirrorCliConfig,
+} from "./terraform-validate";
