@@ -1,1 +1,12 @@
-export {};
+export {
+  ALLOWED_INSTANCE_FAMILIES,
+  ALLOWED_INSTANCE_SIZES,
+  ALLOWED_STORAGE_TYPES,
+  type DatabaseNetwork,
+  POSTGRES_PORT,
+  PostgresDatabase,
+  type PostgresDatabaseProps,
+  type SecurityGroupRef,
+  type StorageType,
+  SUPPORTED_POSTGRES_MAJORS,
+} from "./postgres-database/postgres-database";
