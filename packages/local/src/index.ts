@@ -1,0 +1,22 @@
+export { digestReference, type LocalImageDigest, pinnedReference } from "./image-reference";
+export { LocalNetwork, type LocalNetworkProps, type LocalNetworkRef } from "./local-network/local-network";
+export { LocalPostgres, type LocalPostgresProps } from "./local-postgres/local-postgres";
+export {
+  LocalProxy,
+  type LocalProxyProps,
+  type LocalProxyUpstream,
+  PROXY_HEALTH_PATH,
+} from "./local-proxy/local-proxy";
+export {
+  type LocalSecretVariableProps,
+  localSecretVariable,
+  type ReadOrCreateLocalSecretOptions,
+  readOrCreateLocalSecret,
+} from "./local-secret/local-secret";
+export {
+  LocalService,
+  type LocalServiceProps,
+  RESTART_POLICIES,
+  type RestartPolicy,
+} from "./local-service/local-service";
+export { LocalVolume, type LocalVolumeProps, type LocalVolumeRef } from "./local-volume/local-volume";
