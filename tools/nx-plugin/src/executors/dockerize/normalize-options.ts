@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from "node:fs";
+import { requireString, resolveEnvPath } from "../../lib/environment";
+import { assertImageName } from "./build-args";
+
+export interface DockerizeExecutorOptions {
+  readonly dockerfile?: string;
+  readonly context?: string;
+  readonly imageName?: string;
+  readonly versionFrom?: string;
+  readonly outputFile?: string;
+  readonly baseImageArg?: string;
+  readonly baseImageFrom?: string;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  readonly network?: string;
+}
+
+export interface NormalizedDockerizeOptions {
+  readonly root: string;
+  readonly dockerfile: string;
+  readonly context: string;
+  readonly imageName: string;
+  readonly version: string;
+  readonly outputFile: string;
+  readonly baseImageArg: string;
+  readonly baseImageFrom: string;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly network?: string;
+}
+
+const RESERVED_ARGS = ["APP_VERSION", "BUILD_TIME", "GIT_SHA"];
+
+export function normalizeDockerizeOptions(
+  options: DockerizeExecutorOptions,
+  root: string,
+): NormalizedDockerizeOptions {
+  const dockerfile = resolveEnvPath(
+    root,
+    requireString(options.dockerfile ?? "apps/sample-service/Dockerfile", "dockerfile"),
+  );
+  if (!existsSync(dockerfile)) throw new Error(`Option "dockerfile": ${dockerfile} does not exist.`);
+  const context = resolveEnvPath(root, requireString(options.context ?? ".", "context"));
+  if (!existsSync(context)) throw new Error(`Option "context": ${context} does not exist.`);
+  const imageName = requireString(options.imageName ?? "sample-service", "imageName");
+  assertImageName(imageName);
+  const versionFile = resolveEnvPath(
+    root,
+    requireString(options.versionFrom ?? "apps/sample-service/package.json", "versionFrom"),
+  );
+  if (!existsSync(versionFile)) throw new Error(`Option "versionFrom": ${versionFile} does not exist.`);
+  const version = (JSON.parse(readFileSync(versionFile, "utf8")) as { version?: unknown }).version;
+  if (typeof version !== "string" || version.length === 0) {
+    throw new Error(`Option "versionFrom": ${versionFile} has no "version" string.`);
+  }
+  const buildArgs = options.buildArgs ?? {};
+  for (const [k, v] of Object.entries(buildArgs)) {
+    if (RESERVED_ARGS.includes(k)) {
+      throw new Error(
+        `Option "buildArgs" must not set ${k}: dockerize sets ${RESERVED_ARGS.join(", ")} itself.`,
+      );
+    }
+    if (typeof v !== "string")
+      throw new Error(`Option "buildArgs.${k}" must be a string (got ${JSON.stringify(v)}).`);
+  }
+  return {
+    root,
+    dockerfile,
+    context,
+    imageName,
+    version,
+    outputFile: resolveEnvPath(
+      root,
+      requireString(options.outputFile ?? "dist/docker/sample-service/image.json", "outputFile"),
+    ),
+    baseImageArg: requireString(options.baseImageArg ?? "NODE_BASE_IMAGE", "baseImageArg"),
+    baseImageFrom: requireString(options.baseImageFrom ?? "NODE_BASE_IMAGE", "baseImageFrom"),
+    buildArgs,
+    network: options.network,
+  };
+}

@@ -1,0 +1,51 @@
+import { type EnvironmentName, parseEnvironment, requireString, resolveEnvPath } from "../../lib/environment";
+import { assertImageName } from "../dockerize/build-args";
+
+export interface PushExecutorOptions {
+  readonly environment?: string;
+  readonly imageFile?: string;
+  readonly outputFile?: string;
+  readonly outputsFile?: string;
+  readonly repositoryUrlOutput?: string;
+  readonly repositoryName?: string;
+}
+
+export interface NormalizedPushOptions {
+  readonly root: string;
+  readonly environment: EnvironmentName;
+  readonly imageFile: string;
+  readonly outputFile: string;
+  readonly outputsFile: string;
+  readonly repositoryUrlOutput: string;
+  readonly repositoryName: string;
+}
+
+export function normalizePushOptions(options: PushExecutorOptions, root: string): NormalizedPushOptions {
+  const environment = parseEnvironment(options.environment);
+  const repositoryName = requireString(options.repositoryName ?? "sample-service", "repositoryName");
+  assertImageName(repositoryName, "repositoryName");
+  return {
+    root,
+    environment,
+    imageFile: resolveEnvPath(
+      root,
+      requireString(options.imageFile ?? "dist/docker/sample-service/image.json", "imageFile"),
+      environment,
+    ),
+    outputFile: resolveEnvPath(
+      root,
+      requireString(options.outputFile ?? "dist/deploy/{environment}/image.json", "outputFile"),
+      environment,
+    ),
+    outputsFile: resolveEnvPath(
+      root,
+      requireString(options.outputsFile ?? "stacks/dist/outputs/{environment}.json", "outputsFile"),
+      environment,
+    ),
+    repositoryUrlOutput: requireString(
+      options.repositoryUrlOutput ?? "repository_url",
+      "repositoryUrlOutput",
+    ),
+    repositoryName,
+  };
+}

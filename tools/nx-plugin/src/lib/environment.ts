@@ -1,0 +1,45 @@
+import { isAbsolute, join } from "node:path";
+
+/** Environments the chain deploys to; `local` runs on the Docker engine, the rest on AWS (or its emulator). */
+export const ENVIRONMENTS = ["local", "dev", "staging", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+export type EnvironmentKind = "local" | "aws";
+
+export function parseEnvironment(value: unknown, option = "environment"): EnvironmentName {
+  if (typeof value !== "string" || !(ENVIRONMENTS as readonly string[]).includes(value)) {
+    throw new Error(
+      `Option "${option}" must be one of ${ENVIRONMENTS.join(", ")} (got ${JSON.stringify(value)}); ` +
+        "pass it with a configuration, e.g. `-c dev`.",
+    );
+  }
+  return value as EnvironmentName;
+}
+
+export function environmentKind(env: EnvironmentName): EnvironmentKind {
+  return env === "local" ? "local" : "aws";
+}
+
+/** Replaces `{environment}` in a path option and resolves it against the workspace root. */
+export function resolveEnvPath(root: string, template: string, env?: EnvironmentName): string {
+  const p = env ? template.replace(/\{environment\}/g, env) : template;
+  if (/\{environment\}/.test(p)) {
+    throw new Error(
+      `Path option ${JSON.stringify(template)} uses {environment} but no environment was given.`,
+    );
+  }
+  return isAbsolute(p) ? p : join(root, p);
+}
+
+export function requireString(value: unknown, option: string): string {
+  if (typeof value !== "string" || value.trim().length === 0) {
+    throw new Error(`Option "${option}" must be a non-empty string (got ${JSON.stringify(value)}).`);
+  }
+  return value;
+}
+
+export function requirePositiveNumber(value: unknown, option: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new Error(`Option "${option}" must be a positive number (got ${JSON.stringify(value)}).`);
+  }
+  return value;
+}
