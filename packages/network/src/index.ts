@@ -1,1 +1,29 @@
-export const x: number = 1;
+export {
+  assertNoOverlap,
+  cidrContains,
+  cidrsOverlap,
+  formatIpv4Cidr,
+  type Ipv4Cidr,
+  parseIpv4Cidr,
+  planSubnets,
+  type SubnetPlan,
+  type SubnetPlanInput,
+} from "./network/cidr";
+export {
+  FARGATE_PRIVATE_ENDPOINTS,
+  FLOW_LOG_TRAFFIC_TYPES,
+  type FlowLogTrafficType,
+  LOG_RETENTION_DAYS,
+  MAX_AZ_COUNT,
+  MAX_VPC_PREFIX_LENGTH,
+  MIN_AZ_COUNT,
+  MIN_VPC_PREFIX_LENGTH,
+  NAT_GATEWAY_MODES,
+  type NatGatewayMode,
+  Network,
+  type NetworkFlowLogsProps,
+  type NetworkProps,
+  type NetworkRef,
+  VPC_ENDPOINT_SERVICES,
+  type VpcEndpointService,
+} from "./network/network";

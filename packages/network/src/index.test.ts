@@ -1,2 +1,0 @@
-import { x } from "./index";
-test("x", () => { expect(x).toBe(1); });
