@@ -1,1 +1,8 @@
-module.exports = require("../../jest.preset.js")(__dirname);
+// Real PostgreSQL for every run: globalSetup starts a throwaway cluster, globalTeardown removes it.
+module.exports = {
+  ...require("../../jest.preset.js")(__dirname),
+  globalSetup: "<rootDir>/test/global-setup.ts",
+  globalTeardown: "<rootDir>/test/global-teardown.ts",
+  // Several tests start processes and clusters; a hang still fails, just not at jest's 5 s.
+  testTimeout: 60_000,
+};
