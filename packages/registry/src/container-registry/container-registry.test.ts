@@ -1,0 +1,154 @@
+import "cdktf/lib/testing/adapters/jest";
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { TerraformOutput, TerraformVariable, Testing } from "cdktf";
+import {
+  ContainerRegistry,
+  type ContainerRegistryProps,
+  type ImageRepositoryRef,
+} from "./container-registry";
+
+Testing.setupJest();
+
+function synth(props: Partial<ContainerRegistryProps> = {}): string {
+  return Testing.synthScope((scope) => {
+    new ContainerRegistry(scope, "registry", { repositoryName: "platform/sample-service", ...props });
+  });
+}
+
+interface LifecycleRule {
+  readonly rulePriority: number;
+  readonly selection: Record<string, unknown>;
+  readonly action: { readonly type: string };
+}
+
+function lifecycleRules(json: string): LifecycleRule[] {
+  const parsed = JSON.parse(json) as { resource: Record<string, Record<string, { policy: string }>> };
+  const [policy] = Object.values(parsed.resource[EcrLifecyclePolicy.tfResourceType]);
+  return JSON.parse(policy.policy).rules;
+}
+
+describe("ContainerRegistry defaults", () => {
+  const json = synth();
+
+  it("creates an immutable, scan-on-push, AES256-encrypted repository that refuses to delete images", () => {
+    expect(json).toHaveResourceWithProperties(EcrRepository, {
+      name: "platform/sample-service",
+      image_tag_mutability: "IMMUTABLE",
+      image_scanning_configuration: { scan_on_push: true },
+      encryption_configuration: [{ encryption_type: "AES256" }],
+      force_delete: false,
+    });
+  });
+
+  it("expires untagged images after 7 days and keeps the last 50 tagged images", () => {
+    expect(json).toHaveResourceWithProperties(EcrLifecyclePolicy, {
+      repository: "${aws_ecr_repository.registry_repository_BAFE171E.name}",
+    });
+    expect(lifecycleRules(json)).toEqual([
+      {
+        rulePriority: 1,
+        description: "Expire untagged images 7 days after push",
+        selection: {
+          tagStatus: "untagged",
+          countType: "sinceImagePushed",
+          countUnit: "days",
+          countNumber: 7,
+        },
+        action: { type: "expire" },
+      },
+      {
+        rulePriority: 2,
+        description: "Keep the 50 most recent tagged images",
+        selection: {
+          tagStatus: "tagged",
+          tagPatternList: ["*"],
+          countType: "imageCountMoreThan",
+          countNumber: 50,
+        },
+        action: { type: "expire" },
+      },
+    ]);
+  });
+
+  it("exposes the repository handles", () => {
+    let registry: ContainerRegistry | undefined;
+    const out = Testing.synthScope((scope) => {
+      registry = new ContainerRegistry(scope, "registry", { repositoryName: "sample" });
+      const ref: ImageRepositoryRef = registry;
+      new TerraformOutput(scope, "url", { value: ref.repositoryUrl });
+      new TerraformOutput(scope, "arn", { value: ref.repositoryArn });
+      new TerraformOutput(scope, "registry_id", { value: registry.registryId });
+    });
+    const outputs = (JSON.parse(out) as { output: Record<string, { value: string }> }).output;
+    const repo = "aws_ecr_repository.registry_repository_BAFE171E";
+    expect(registry!.repositoryName).toBe("sample");
+    expect(outputs.url.value).toBe(`\${${repo}.repository_url}`);
+    expect(outputs.arn.value).toBe(`\${${repo}.arn}`);
+    expect(outputs.registry_id.value).toBe(`\${${repo}.registry_id}`);
+  });
+});
+
+describe("ContainerRegistry props", () => {
+  it("kmsKeyArn switches encryption to that KMS key", () => {
+    const kmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(synth({ kmsKeyArn })).toHaveResourceWithProperties(EcrRepository, {
+      encryption_configuration: [{ encryption_type: "KMS", kms_key: kmsKeyArn }],
+    });
+  });
+
+  it("maxTaggedImages and untaggedExpiryDays set the lifecycle counts", () => {
+    const rules = lifecycleRules(synth({ maxTaggedImages: 200, untaggedExpiryDays: 1 }));
+    expect(rules.map((r) => r.selection.countNumber)).toEqual([1, 200]);
+  });
+
+  it("forceDelete lets destroy remove a repository with images", () => {
+    expect(synth({ forceDelete: true })).toHaveResourceWithProperties(EcrRepository, { force_delete: true });
+  });
+
+  it("accepts a repository name that is a Terraform expression", () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        const name = new TerraformVariable(scope, "name", { type: "string" });
+        new ContainerRegistry(scope, "registry", { repositoryName: name.stringValue });
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe("ContainerRegistry validation", () => {
+  const make = (props: Partial<ContainerRegistryProps>) => () => synth(props);
+
+  it.each([
+    ["upper case", "Sample"],
+    ["one character", "a"],
+    ["a doubled separator", "sample--service"],
+    ["a leading separator", "-sample"],
+    ["an empty namespace component", "platform//sample"],
+    ["a trailing slash", "sample/"],
+    ["a space", "sample service"],
+    ["257 characters", "x".repeat(257)],
+  ])("rejects a repositoryName with %s", (_label, repositoryName) => {
+    expect(make({ repositoryName })).toThrow(
+      /ContainerRegistry "registry": repositoryName must be 2-256 characters/,
+    );
+  });
+
+  it("accepts the name forms ECR allows", () => {
+    for (const repositoryName of ["ab", "platform/sample-service", "a.b_c-d/e1/f", "x".repeat(256)]) {
+      expect(make({ repositoryName })).not.toThrow();
+    }
+  });
+
+  it("rejects a kmsKeyArn that is not a KMS key ARN", () => {
+    expect(make({ kmsKeyArn: "alias/aws/ecr" })).toThrow(/kmsKeyArn must be a KMS key ARN/);
+  });
+
+  it.each([0, 10_001, 2.5])("rejects maxTaggedImages %p", (maxTaggedImages) => {
+    expect(make({ maxTaggedImages })).toThrow(/maxTaggedImages must be an integer from 1 to 10000/);
+  });
+
+  it.each([0, 3651, 1.5])("rejects untaggedExpiryDays %p", (untaggedExpiryDays) => {
+    expect(make({ untaggedExpiryDays })).toThrow(/untaggedExpiryDays must be an integer from 1 to 3650/);
+  });
+});
