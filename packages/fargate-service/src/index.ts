@@ -1,1 +1,42 @@
-export {};
+export {
+  type ContainerImage,
+  type ContainerSecret,
+  ecrRepositoryArn,
+  imageUri,
+  secretValueFrom,
+} from "./container-definition/container-definition";
+export {
+  type ClusterRef,
+  FARGATE_SERVICE_OUTPUT_KEYS,
+  FargateService,
+  type FargateServiceOutputKey,
+  type FargateServiceProps,
+  LOG_RETENTION_DAYS,
+  type ServiceNetwork,
+} from "./fargate-service/fargate-service";
+export {
+  describeAllowedMemory,
+  FARGATE_CPU_UNITS,
+  FARGATE_MEMORY_MIB,
+  type FargateCpu,
+  validateFargateSize,
+} from "./fargate-sizing/fargate-sizing";
+export {
+  DEFAULT_SSL_POLICY,
+  LoadBalancer,
+  type LoadBalancerOptions,
+  type LoadBalancerProps,
+} from "./load-balancer/load-balancer";
+export {
+  DEFAULT_MIGRATION_COMMAND,
+  MigrationTask,
+  type MigrationTaskProps,
+} from "./migration-task/migration-task";
+export {
+  MAX_TASKS_PER_SERVICE,
+  ServiceAutoscaling,
+  type ServiceAutoscalingOptions,
+  type ServiceAutoscalingProps,
+} from "./service-autoscaling/service-autoscaling";
+export { CPU_ARCHITECTURES, type CpuArchitecture } from "./task-definition/task-definition";
+export { executionRoleStatements, TaskRoles, type TaskRolesProps } from "./task-roles/task-roles";
