@@ -18,6 +18,8 @@ export interface RunOptions {
   readonly prefix?: string;
   /** Accept these exit codes besides 0 (the caller inspects `exitCode`). @default [] */
   readonly allowExitCodes?: readonly number[];
+  /** Aborting sends the child SIGTERM (it still resolves/rejects when the child exits). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -88,6 +90,9 @@ export function run(command: string, args: readonly string[], options: RunOption
       env: options.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],
     });
+    const onAbort = () => child.kill("SIGTERM");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    child.on("exit", () => options.signal?.removeEventListener("abort", onAbort));
     child.stdout.setEncoding("utf8").on("data", (c: string) => append(c, "out"));
     child.stderr.setEncoding("utf8").on("data", (c: string) => append(c, "err"));
     child.on("error", (err: NodeJS.ErrnoException) => {

@@ -1,0 +1,34 @@
+import { type EnvironmentName, parseEnvironment, requireString, resolveEnvPath } from "../../lib/environment";
+
+export interface PreflightExecutorOptions {
+  readonly environment?: string;
+  readonly outputsFile?: string;
+  readonly checkDocker?: boolean;
+}
+
+export interface NormalizedPreflightOptions {
+  readonly environment: EnvironmentName;
+  readonly outputsFile: string;
+  readonly checkDocker: boolean;
+}
+
+export function normalizePreflightOptions(
+  options: PreflightExecutorOptions,
+  root: string,
+): NormalizedPreflightOptions {
+  const environment = parseEnvironment(options.environment);
+  if (options.checkDocker !== undefined && typeof options.checkDocker !== "boolean") {
+    throw new Error(
+      `Option "checkDocker" must be true or false (got ${JSON.stringify(options.checkDocker)}).`,
+    );
+  }
+  return {
+    environment,
+    outputsFile: resolveEnvPath(
+      root,
+      requireString(options.outputsFile ?? "stacks/dist/outputs/{environment}.json", "outputsFile"),
+      environment,
+    ),
+    checkDocker: options.checkDocker ?? true,
+  };
+}

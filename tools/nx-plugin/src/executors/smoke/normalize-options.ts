@@ -1,0 +1,53 @@
+import {
+  type EnvironmentName,
+  parseEnvironment,
+  requirePositiveNumber,
+  requireString,
+  resolveEnvPath,
+} from "../../lib/environment";
+
+export interface SmokeExecutorOptions {
+  readonly environment?: string;
+  readonly imageFile?: string;
+  readonly outputsFile?: string;
+  readonly path?: string;
+  readonly consecutive?: number;
+  readonly timeoutSeconds?: number;
+}
+
+export interface NormalizedSmokeOptions {
+  readonly root: string;
+  readonly environment: EnvironmentName;
+  readonly imageFile: string;
+  readonly outputsFile: string;
+  readonly path: string;
+  readonly consecutive: number;
+  readonly timeoutSeconds: number;
+}
+
+export function normalizeSmokeOptions(options: SmokeExecutorOptions, root: string): NormalizedSmokeOptions {
+  const environment = parseEnvironment(options.environment);
+  const consecutive = requirePositiveNumber(options.consecutive ?? 5, "consecutive");
+  if (!Number.isInteger(consecutive))
+    throw new Error(`Option "consecutive" must be an integer (got ${consecutive}).`);
+  const path = requireString(options.path ?? "/version", "path");
+  if (!path.startsWith("/"))
+    throw new Error(`Option "path" must start with / (got ${JSON.stringify(path)}).`);
+  return {
+    root,
+    environment,
+    imageFile: resolveEnvPath(
+      root,
+      requireString(options.imageFile ?? "dist/deploy/{environment}/image.json", "imageFile"),
+      environment,
+    ),
+    outputsFile: resolveEnvPath(
+      root,
+      requireString(options.outputsFile ?? "stacks/dist/outputs/{environment}.json", "outputsFile"),
+      environment,
+    ),
+    path,
+    consecutive,
+    timeoutSeconds: requirePositiveNumber(options.timeoutSeconds ?? 120, "timeoutSeconds"),
+  };
+}

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from "node:fs";
+import type { ExecutorContext } from "@nx/devkit";
+import { type MigrationRecord, readPushedImage } from "../../lib/deploy-files";
+import { parseEnvironment, requireString, resolveEnvPath } from "../../lib/environment";
+import { type ExecutorResult, reportFailure } from "../../lib/executor-result";
+import { OUTPUTS, outputsProducer } from "../../lib/output-names";
+import { StackOutputs } from "../../lib/stack-outputs";
+
+export interface SummaryExecutorOptions {
+  readonly environment?: string;
+  readonly imageFile?: string;
+  readonly migrationFile?: string;
+  readonly outputsFile?: string;
+}
+
+export default async function summaryExecutor(
+  options: SummaryExecutorOptions,
+  context: ExecutorContext,
+): Promise<ExecutorResult> {
+  return reportFailure("deploy summary", async () => {
+    const environment = parseEnvironment(options.environment);
+    const file = (value: string | undefined, dflt: string, name: string) =>
+      resolveEnvPath(context.root, requireString(value ?? dflt, name), environment);
+    const image = readPushedImage(
+      file(options.imageFile, "dist/deploy/{environment}/image.json", "imageFile"),
+    );
+    const migrationFile = file(
+      options.migrationFile,
+      "dist/deploy/{environment}/migration.json",
+      "migrationFile",
+    );
+    const migration = existsSync(migrationFile)
+      ? (JSON.parse(readFileSync(migrationFile, "utf8")) as MigrationRecord)
+      : undefined;
+    const outputs = StackOutputs.load(
+      file(options.outputsFile, "stacks/dist/outputs/{environment}.json", "outputsFile"),
+      outputsProducer(environment, false),
+    );
+    const url = outputs.string(OUTPUTS.serviceUrl);
+    console.log(`\nDeployed ${context.projectName ?? "service"} to ${environment}`);
+    console.log(`  image      ${image.reference}`);
+    console.log(`  git sha    ${image.gitSha}   version ${image.version}`);
+    if (migration) {
+      console.log(
+        `  migration  ${migration.runId}: exit ${migration.exitCode} in ${migration.durationSeconds}s`,
+      );
+    }
+    console.log(`  url        ${url}`);
+    console.log(url);
+  });
+}

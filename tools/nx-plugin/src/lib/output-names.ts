@@ -1,0 +1,26 @@
+/**
+ * Names of the stack outputs the chain reads; they mirror stacks/src/stacks/stack-outputs.ts
+ * (RegistryOutputs, ServiceOutputs) and the local stacks' outputs.
+ */
+export const OUTPUTS = {
+  repositoryUrl: "repository_url",
+  clusterArn: "cluster_arn",
+  serviceName: "service_name",
+  serviceUrl: "service_url",
+  containerName: "container_name",
+  migrationTaskFamily: "migration_task_family",
+  migrationContainerName: "migration_container_name",
+  migrationSubnetIds: "migration_subnet_ids",
+  migrationSecurityGroupIds: "migration_security_group_ids",
+  /** local: the Docker network the database and service containers share. */
+  networkName: "network_name",
+  /** local: the database connection environment for the migrate container (JSON object of strings). */
+  migrationEnvironment: "migration_environment",
+} as const;
+
+/** The command that writes stacks/dist/outputs/<env>.json for an environment. */
+export function outputsProducer(environment: string, foundation: boolean): string {
+  return foundation
+    ? `npx nx run stacks:apply-foundation -c ${environment}`
+    : `npx nx run stacks:apply -c ${environment}`;
+}
