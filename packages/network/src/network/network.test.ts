@@ -30,6 +30,9 @@ import {
 
 Testing.setupJest();
 
+/** A Terraform reference as cdktf writes it into the JSON: `${expr}`. */
+const ref = (expr: string) => `\${${expr}}`;
+
 type Block = Record<string, unknown>;
 type ResourceClass = { readonly tfResourceType: string };
 
@@ -86,8 +89,8 @@ describe("Network defaults", () => {
     expect(json).toHaveResource(InternetGateway);
     expect(json).toHaveResourceWithProperties(Route, {
       destination_cidr_block: "0.0.0.0/0",
-      gateway_id: "${aws_internet_gateway.net_internet-gateway_96D1ADCB.id}",
-      route_table_id: "${aws_route_table.net_public-route-table_142DED7A.id}",
+      gateway_id: ref("aws_internet_gateway.net_internet-gateway_96D1ADCB.id"),
+      route_table_id: ref("aws_route_table.net_public-route-table_142DED7A.id"),
     });
     expect(resources(json, RouteTableAssociation)).toHaveLength(4);
   });
@@ -95,12 +98,12 @@ describe("Network defaults", () => {
   it("uses a single NAT gateway in the first public subnet for every private route table", () => {
     const nats = resources(json, NatGateway);
     expect(nats).toHaveLength(1);
-    expect(nats[0].subnet_id).toBe("${aws_subnet.net_public-subnet-0_F2591545.id}");
+    expect(nats[0].subnet_id).toBe(ref("aws_subnet.net_public-subnet-0_F2591545.id"));
     expect(resources(json, Eip)).toEqual([expect.objectContaining({ domain: "vpc" })]);
     const natRoutes = resources(json, Route).filter((r) => r.nat_gateway_id);
     expect(natRoutes.map((r) => r.nat_gateway_id)).toEqual([
-      "${aws_nat_gateway.net_nat-gateway-0_9FB4A760.id}",
-      "${aws_nat_gateway.net_nat-gateway-0_9FB4A760.id}",
+      ref("aws_nat_gateway.net_nat-gateway-0_9FB4A760.id"),
+      ref("aws_nat_gateway.net_nat-gateway-0_9FB4A760.id"),
     ]);
   });
 
@@ -117,10 +120,10 @@ describe("Network defaults", () => {
 
   it("exposes the handles other constructs use", () => {
     const network = build();
-    const ref: NetworkRef = network;
-    expect(ref.cidrBlock).toBe("10.0.0.0/16");
-    expect(ref.publicSubnetIds).toHaveLength(2);
-    expect(ref.privateSubnetIds).toHaveLength(2);
+    const networkRef: NetworkRef = network;
+    expect(networkRef.cidrBlock).toBe("10.0.0.0/16");
+    expect(networkRef.publicSubnetIds).toHaveLength(2);
+    expect(networkRef.privateSubnetIds).toHaveLength(2);
     expect(network.availabilityZones).toEqual(["eu-west-1a", "eu-west-1b"]);
     expect(network.privateSubnetCidrs).toEqual(["10.0.0.0/19", "10.0.32.0/19"]);
     expect(network.publicSubnetCidrs).toEqual(["10.0.248.0/21", "10.0.240.0/21"]);
@@ -135,9 +138,9 @@ describe("Network props", () => {
     const json = synth({ azCount: 3, natGateways: "perAz" });
     const nats = resources(json, NatGateway);
     expect(nats.map((n) => n.subnet_id)).toEqual([
-      "${aws_subnet.net_public-subnet-0_F2591545.id}",
-      "${aws_subnet.net_public-subnet-1_18331A35.id}",
-      "${aws_subnet.net_public-subnet-2_56ADAEA4.id}",
+      ref("aws_subnet.net_public-subnet-0_F2591545.id"),
+      ref("aws_subnet.net_public-subnet-1_18331A35.id"),
+      ref("aws_subnet.net_public-subnet-2_56ADAEA4.id"),
     ]);
     expect(resources(json, Eip)).toHaveLength(3);
     expect(resources(json, RouteTable)).toHaveLength(4);
@@ -175,8 +178,8 @@ describe("Network props", () => {
     });
     const zones = resources(json, Subnet).map((s) => s.availability_zone);
     expect(zones.slice(0, 2)).toEqual([
-      "${element(data.aws_availability_zones.net_availability-zones_29D87498.names, 0)}",
-      "${element(data.aws_availability_zones.net_availability-zones_29D87498.names, 1)}",
+      ref("element(data.aws_availability_zones.net_availability-zones_29D87498.names, 0)"),
+      ref("element(data.aws_availability_zones.net_availability-zones_29D87498.names, 1)"),
     ]);
   });
 
@@ -196,6 +199,14 @@ describe("Network props", () => {
     expect(network.publicSubnetCidrs).toEqual(["10.1.2.240/28", "10.1.2.224/28"]);
   });
 
+  it("default prefixes fit 6 zones in every VPC from /16 to /23, and 5 in a /24", () => {
+    for (let prefix = 16; prefix <= 23; prefix++) {
+      expect(build({ cidrBlock: `10.0.0.0/${prefix}`, azCount: 6 }).privateSubnetIds).toHaveLength(6);
+    }
+    expect(build({ cidrBlock: "10.0.0.0/24", azCount: 5 }).privateSubnetIds).toHaveLength(5);
+    expect(() => build({ cidrBlock: "10.0.0.0/24", azCount: 6 })).toThrow(/do not fit 6 availability zones/);
+  });
+
   it("name prefixes the Name tags", () => {
     const json = synth({ name: "dev" });
     expect(json).toHaveResourceWithProperties(Vpc, { tags: { Name: "dev" } });
@@ -213,10 +224,10 @@ describe("Network props", () => {
       expect(json).toHaveResourceWithProperties(FlowLog, {
         traffic_type: "ALL",
         log_destination_type: "cloud-watch-logs",
-        log_destination: "${aws_cloudwatch_log_group.net_flow-log-group_FC5A1DD4.arn}",
-        iam_role_arn: "${aws_iam_role.net_flow-log-role_F2008DAD.arn}",
+        log_destination: ref("aws_cloudwatch_log_group.net_flow-log-group_FC5A1DD4.arn"),
+        iam_role_arn: ref("aws_iam_role.net_flow-log-role_F2008DAD.arn"),
         max_aggregation_interval: 600,
-        vpc_id: "${aws_vpc.net_vpc_189A1278.id}",
+        vpc_id: ref("aws_vpc.net_vpc_189A1278.id"),
       });
     });
 
@@ -235,7 +246,7 @@ describe("Network props", () => {
     it("lets the role write only to its own log group", () => {
       const [rolePolicy] = resources(json, IamRolePolicy);
       const statements = JSON.parse(rolePolicy.policy as string).Statement as Block[];
-      const logGroupArn = "${aws_cloudwatch_log_group.net_flow-log-group_FC5A1DD4.arn}";
+      const logGroupArn = ref("aws_cloudwatch_log_group.net_flow-log-group_FC5A1DD4.arn");
       expect(statements[0]).toEqual({
         Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
@@ -278,10 +289,10 @@ describe("Network props", () => {
           expect.objectContaining({
             private_dns_enabled: true,
             subnet_ids: [
-              "${aws_subnet.net_private-subnet-0_2B9AFAEE.id}",
-              "${aws_subnet.net_private-subnet-1_6A2FDE73.id}",
+              ref("aws_subnet.net_private-subnet-0_2B9AFAEE.id"),
+              ref("aws_subnet.net_private-subnet-1_6A2FDE73.id"),
             ],
-            security_group_ids: ["${aws_security_group.net_endpoint-security-group_541B741F.id}"],
+            security_group_ids: [ref("aws_security_group.net_endpoint-security-group_541B741F.id")],
           }),
         );
       }
@@ -307,8 +318,8 @@ describe("Network props", () => {
         expect.objectContaining({
           service_name: "com.amazonaws.eu-west-1.s3",
           route_table_ids: [
-            "${aws_route_table.net_private-route-table-0_573D7520.id}",
-            "${aws_route_table.net_private-route-table-1_9F4F3679.id}",
+            ref("aws_route_table.net_private-route-table-0_573D7520.id"),
+            ref("aws_route_table.net_private-route-table-1_9F4F3679.id"),
           ],
         }),
       ]);

@@ -10,6 +10,9 @@ import {
 
 Testing.setupJest();
 
+/** A Terraform reference as cdktf writes it into the JSON: `${expr}`. */
+const ref = (expr: string) => `\${${expr}}`;
+
 function synth(props: Partial<ContainerRegistryProps> = {}): string {
   return Testing.synthScope((scope) => {
     new ContainerRegistry(scope, "registry", { repositoryName: "platform/sample-service", ...props });
@@ -43,7 +46,7 @@ describe("ContainerRegistry defaults", () => {
 
   it("expires untagged images after 7 days and keeps the last 50 tagged images", () => {
     expect(json).toHaveResourceWithProperties(EcrLifecyclePolicy, {
-      repository: "${aws_ecr_repository.registry_repository_BAFE171E.name}",
+      repository: ref("aws_ecr_repository.registry_repository_BAFE171E.name"),
     });
     expect(lifecycleRules(json)).toEqual([
       {
@@ -75,9 +78,9 @@ describe("ContainerRegistry defaults", () => {
     let registry: ContainerRegistry | undefined;
     const out = Testing.synthScope((scope) => {
       registry = new ContainerRegistry(scope, "registry", { repositoryName: "sample" });
-      const ref: ImageRepositoryRef = registry;
-      new TerraformOutput(scope, "url", { value: ref.repositoryUrl });
-      new TerraformOutput(scope, "arn", { value: ref.repositoryArn });
+      const imageRef: ImageRepositoryRef = registry;
+      new TerraformOutput(scope, "url", { value: imageRef.repositoryUrl });
+      new TerraformOutput(scope, "arn", { value: imageRef.repositoryArn });
       new TerraformOutput(scope, "registry_id", { value: registry.registryId });
     });
     const outputs = (JSON.parse(out) as { output: Record<string, { value: string }> }).output;
