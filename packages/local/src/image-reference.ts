@@ -75,7 +75,7 @@ export function pinnedReference(prop: string, reference: string): string {
       `${prop} must carry an explicit tag or digest (an untagged reference means "latest"); got "${reference}"`,
     );
   }
-  if (tag === "latest" && digest === undefined) {
+  if (tag === "latest") {
     throw new Error(
       `${prop} must not use the "latest" tag: pin a version tag or a digest; got "${reference}"`,
     );

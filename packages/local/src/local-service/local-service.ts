@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Container } from "@cdktf/provider-docker/lib/container";
-import { Fn, Token } from "cdktf";
+import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { digestReference, type LocalImageDigest } from "../image-reference";
 import type { LocalNetworkRef } from "../local-network/local-network";
@@ -223,9 +223,16 @@ export class LocalService extends Construct {
       }),
     );
     const hashInput = [staticHash, props.network.networkName, ...env];
+    // Secret values are known to Terraform only: it hashes them at plan time (the hash is safe to
+    // show as a name). The input goes through a local so the strings stay plain templates.
     const configHash = hashInput.some((part) => Token.isUnresolved(part))
-      ? // Secret values are only known to Terraform; the hash of them is safe to show as a name.
-        Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("\n", hashInput))), 0, 8)
+      ? Fn.substr(
+          Fn.nonsensitive(
+            Fn.sha256(Fn.join("\n", new TerraformLocal(this, "replica-config", hashInput).asList)),
+          ),
+          0,
+          8,
+        )
       : sha256(hashInput.join("\n")).slice(0, 8);
     const digestShort = props.image.digest.slice("sha256:".length, "sha256:".length + 12);
 

@@ -1,0 +1,500 @@
+// @ts-check
+// The local environment's entry point: a small reverse proxy in plain Node (no dependencies, so its
+// image needs nothing but the node binary). It makes a rolling replacement of the service replicas
+// invisible to clients:
+// - re-resolves the upstream alias (all A records, Docker's embedded DNS) every RESOLVE_INTERVAL_MS,
+// - polls each upstream's readiness path every HEALTH_INTERVAL_MS: 2xx = ready, anything else
+//   (503 while draining, connection refused) = no new requests; a name gone from DNS = none either,
+// - balances round-robin over the ready upstreams,
+// - retries a request on another upstream when it never reached one (connect error: any method)
+//   and, for GET/HEAD/OPTIONS, on a reset or timeout before the response or on a 503 response
+//   (when another upstream is ready).
+
+const http = require("node:http");
+const dns = require("node:dns");
+const net = require("node:net");
+
+// Only safe methods are retried after they may have reached an upstream (a POST could be applied twice).
+const RETRYABLE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+// Hop-by-hop headers (RFC 9110 7.6.1) are per connection and never forwarded.
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+/** Answered by the proxy itself: 200 when at least one upstream is ready (the container health check). */
+const PROXY_HEALTH_PATH = "/_proxy/health";
+
+/**
+ * @typedef {object} ProxyOptions
+ * @property {string} upstreamHost name resolved to the upstream addresses (or an IP literal)
+ * @property {number} upstreamPort port of every upstream
+ * @property {number} [listenPort] 0 picks a free port (tests). Default 8080
+ * @property {string} [listenHost] Default "0.0.0.0"
+ * @property {string} [healthPath] Default "/_ready"
+ * @property {number} [resolveIntervalMs] Default 500
+ * @property {number} [healthIntervalMs] Default 500
+ * @property {number} [healthTimeoutMs] Default 1000
+ * @property {number} [upstreamTimeoutMs] idle time on an upstream socket before it counts as failed. Default 30000
+ * @property {number} [maxAttempts] upstreams tried per request. Default 3
+ * @property {number} [noUpstreamWaitMs] how long a request waits for a ready upstream to appear. Default 5000
+ * @property {number} [maxBodyBytes] request bodies are buffered (so they can be retried) up to this size. Default 10 MiB
+ * @property {string[]} [dnsServers] DNS servers ("ip:port") instead of /etc/resolv.conf (tests)
+ * @property {(line: string) => void} [log] Default: one line on stdout
+ */
+
+/**
+ * @typedef {object} Upstream
+ * @property {string} address
+ * @property {"unknown" | "ready" | "draining" | "down"} state
+ * @property {boolean} checking a readiness check is in flight
+ * @property {number} served requests answered (for /_proxy/health)
+ */
+
+/**
+ * Reads the proxy's settings from the environment, naming the variable when one is wrong.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {ProxyOptions}
+ */
+function optionsFromEnv(env) {
+  /** @param {string} name @param {number} fallback @param {number} min @param {number} max */
+  const int = (name, fallback, min, max) => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`${name} must be an integer from ${min} to ${max}; got "${raw}"`);
+    }
+    return value;
+  };
+  const upstreamHost = env.UPSTREAM_HOST;
+  if (!upstreamHost) throw new Error("UPSTREAM_HOST must be set to the service's network alias");
+  const healthPath = env.HEALTH_PATH || "/_ready";
+  if (!healthPath.startsWith("/")) throw new Error(`HEALTH_PATH must start with "/"; got "${healthPath}"`);
+  return {
+    upstreamHost,
+    upstreamPort: int("UPSTREAM_PORT", 8080, 1, 65535),
+    listenPort: int("LISTEN_PORT", 8080, 0, 65535),
+    listenHost: env.LISTEN_HOST || "0.0.0.0",
+    healthPath,
+    resolveIntervalMs: int("RESOLVE_INTERVAL_MS", 500, 10, 60000),
+    healthIntervalMs: int("HEALTH_INTERVAL_MS", 500, 10, 60000),
+    healthTimeoutMs: int("HEALTH_TIMEOUT_MS", 1000, 10, 60000),
+    upstreamTimeoutMs: int("UPSTREAM_TIMEOUT_MS", 30000, 100, 3600000),
+    maxAttempts: int("MAX_ATTEMPTS", 3, 1, 10),
+    noUpstreamWaitMs: int("NO_UPSTREAM_WAIT_MS", 5000, 0, 600000),
+    maxBodyBytes: int("MAX_BODY_BYTES", 10 * 1024 * 1024, 0, 1024 * 1024 * 1024),
+    dnsServers: env.DNS_SERVERS ? env.DNS_SERVERS.split(",").map((s) => s.trim()) : undefined,
+  };
+}
+
+/**
+ * Creates the proxy (not yet listening: call `start()`).
+ * @param {ProxyOptions} options
+ */
+function createProxy(options) {
+  const opts = {
+    listenPort: 8080,
+    listenHost: "0.0.0.0",
+    healthPath: "/_ready",
+    resolveIntervalMs: 500,
+    healthIntervalMs: 500,
+    healthTimeoutMs: 1000,
+    upstreamTimeoutMs: 30000,
+    maxAttempts: 3,
+    noUpstreamWaitMs: 5000,
+    maxBodyBytes: 10 * 1024 * 1024,
+    log: /** @param {string} line */ (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    ...options,
+  };
+  const resolver = new dns.promises.Resolver({ timeout: 1000, tries: 2 });
+  if (opts.dnsServers) resolver.setServers(opts.dnsServers);
+  // No keep-alive to upstreams: a request on a fresh connection to a closing upstream fails with
+  // ECONNREFUSED (never delivered, safe to retry) instead of racing an idle-socket close.
+  const agent = new http.Agent({ keepAlive: false });
+
+  /** @type {Map<string, Upstream>} */
+  const upstreams = new Map();
+  let roundRobin = 0;
+  /** @type {Set<() => void>} */
+  const readyWaiters = new Set();
+  /** @type {NodeJS.Timeout[]} */
+  const timers = [];
+  let stopped = false;
+
+  /** @param {Upstream} upstream @param {Upstream["state"]} state @param {string} why */
+  function setState(upstream, state, why) {
+    if (upstream.state === state) return;
+    opts.log(`upstream ${upstream.address} ${upstream.state} -> ${state} (${why})`);
+    upstream.state = state;
+    if (state === "ready") {
+      for (const wake of [...readyWaiters]) wake();
+    }
+  }
+
+  async function resolve() {
+    /** @type {string[]} */
+    let addresses;
+    if (net.isIP(opts.upstreamHost)) {
+      addresses = [opts.upstreamHost];
+    } else {
+      try {
+        addresses = await resolver.resolve4(opts.upstreamHost);
+      } catch (error) {
+        const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+        // The name does not exist: no replica is attached right now. Other errors are transient:
+        // keep the last known set rather than dropping every upstream.
+        if (code === dns.NOTFOUND || code === dns.NODATA) {
+          addresses = [];
+        } else {
+          opts.log(`resolve ${opts.upstreamHost} failed: ${code ?? error}`);
+          return;
+        }
+      }
+    }
+    if (stopped) return;
+    const current = new Set(addresses);
+    for (const address of addresses) {
+      if (!upstreams.has(address)) {
+        /** @type {Upstream} */
+        const upstream = { address, state: "unknown", checking: false, served: 0 };
+        upstreams.set(address, upstream);
+        opts.log(`upstream ${address} added`);
+        void check(upstream);
+      }
+    }
+    for (const [address, upstream] of upstreams) {
+      // Gone from DNS = the container stopped or left the network: no new requests. In-flight ones
+      // keep their own sockets.
+      if (!current.has(address)) {
+        upstreams.delete(address);
+        opts.log(`upstream ${address} removed (${upstream.state})`);
+      }
+    }
+  }
+
+  /** @param {Upstream} upstream */
+  function check(upstream) {
+    if (upstream.checking || stopped) return Promise.resolve();
+    upstream.checking = true;
+    return new Promise((done) => {
+      const finish = /** @param {Upstream["state"]} state @param {string} why */ (state, why) => {
+        upstream.checking = false;
+        if (upstreams.get(upstream.address) === upstream) setState(upstream, state, why);
+        done(undefined);
+      };
+      const req = http.get(
+        {
+          host: upstream.address,
+          port: opts.upstreamPort,
+          path: opts.healthPath,
+          agent,
+          timeout: opts.healthTimeoutMs,
+        },
+        (res) => {
+          res.resume();
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) finish("ready", `${opts.healthPath} ${status}`);
+          else if (status === 503) finish("draining", `${opts.healthPath} 503`);
+          else finish("down", `${opts.healthPath} ${status}`);
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", (error) => finish("down", `${opts.healthPath} ${errorCode(error)}`));
+    });
+  }
+
+  /**
+   * Next ready upstream not yet tried for this request, round-robin; waits up to
+   * `noUpstreamWaitMs` for one to become ready.
+   * @param {Set<string>} tried
+   * @returns {Promise<Upstream | undefined>}
+   */
+  async function pick(tried) {
+    const deadline = Date.now() + opts.noUpstreamWaitMs;
+    for (;;) {
+      const ready = [...upstreams.values()].filter((u) => u.state === "ready" && !tried.has(u.address));
+      if (ready.length > 0) {
+        roundRobin = (roundRobin + 1) % 1_000_000;
+        return ready[roundRobin % ready.length];
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || stopped) return undefined;
+      await new Promise((wake) => {
+        const done = () => {
+          clearTimeout(timer);
+          readyWaiters.delete(done);
+          wake(undefined);
+        };
+        const timer = setTimeout(done, Math.min(left, 100));
+        readyWaiters.add(done);
+      });
+    }
+  }
+
+  /** @param {unknown} error */
+  function errorCode(error) {
+    const e = /** @type {NodeJS.ErrnoException} */ (error);
+    return e?.code ?? e?.message ?? String(error);
+  }
+
+  /**
+   * @param {http.IncomingMessage} req
+   * @returns {Promise<Buffer | "too-large">}
+   */
+  function readBody(req) {
+    return new Promise((resolve, reject) => {
+      /** @type {Buffer[]} */
+      const chunks = [];
+      let size = 0;
+      req.on("data", (/** @type {Buffer} */ chunk) => {
+        size += chunk.length;
+        if (size > opts.maxBodyBytes) {
+          resolve("too-large");
+          req.resume();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on("end", () => resolve(Buffer.concat(chunks)));
+      req.on("error", reject);
+    });
+  }
+
+  /**
+   * @param {http.IncomingMessage} req
+   * @param {Buffer} body
+   */
+  function forwardHeaders(req, body) {
+    /** @type {http.OutgoingHttpHeaders} */
+    const headers = {};
+    const connectionListed = new Set(
+      String(req.headers.connection ?? "")
+        .split(",")
+        .map((h) => h.trim().toLowerCase()),
+    );
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || HOP_BY_HOP.has(name) || connectionListed.has(name)) continue;
+      headers[name] = value;
+    }
+    if (body.length > 0 || req.headers["content-length"] !== undefined || req.headers["transfer-encoding"]) {
+      headers["content-length"] = String(body.length);
+    }
+    const remote = req.socket.remoteAddress ?? "";
+    const prior = req.headers["x-forwarded-for"];
+    headers["x-forwarded-for"] = prior ? `${prior}, ${remote}` : remote;
+    headers["x-forwarded-proto"] = "http";
+    if (req.headers.host) headers["x-forwarded-host"] = req.headers.host;
+    return headers;
+  }
+
+  /** @param {Set<string>} tried @returns {boolean} another ready upstream exists right now */
+  function hasReadyOtherThan(tried) {
+    for (const u of upstreams.values()) if (u.state === "ready" && !tried.has(u.address)) return true;
+    return false;
+  }
+
+  /**
+   * One attempt against one upstream.
+   * @param {Upstream} upstream
+   * @param {http.IncomingMessage} req
+   * @param {Buffer} body
+   * @param {boolean} mayRetryAfterSend safe method with attempts left
+   * @param {Set<string>} tried upstreams this request has used (including this one)
+   * @param {http.ServerResponse} res
+   * @returns {Promise<{ outcome: "sent" } | { outcome: "retry", why: string } | { outcome: "failed", why: string }>}
+   */
+  function attempt(upstream, req, body, mayRetryAfterSend, tried, res) {
+    return new Promise((resolve) => {
+      let connected = false;
+      let settled = false;
+      /** @param {{ outcome: "sent" } | { outcome: "retry", why: string } | { outcome: "failed", why: string }} result */
+      const settle = (result) => {
+        if (settled) return;
+        settled = true;
+        resolve(result);
+      };
+      const upstreamReq = http.request(
+        {
+          host: upstream.address,
+          port: opts.upstreamPort,
+          method: req.method,
+          path: req.url,
+          headers: forwardHeaders(req, body),
+          agent,
+          timeout: opts.upstreamTimeoutMs,
+        },
+        (upstreamRes) => {
+          const status = upstreamRes.statusCode ?? 502;
+          if (status === 503 && mayRetryAfterSend && hasReadyOtherThan(tried)) {
+            // Probably draining: re-check it now, and let another upstream answer. Without another
+            // ready upstream the 503 itself is the answer.
+            upstreamRes.resume();
+            void check(upstream);
+            settle({ outcome: "retry", why: "503" });
+            return;
+          }
+          /** @type {http.OutgoingHttpHeaders} */
+          const headers = {};
+          for (const [name, value] of Object.entries(upstreamRes.headers)) {
+            if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+          }
+          res.writeHead(status, upstreamRes.statusMessage, headers);
+          upstream.served++;
+          upstreamRes.pipe(res);
+          // Cut off mid-body: the client must not take a truncated body for a complete one.
+          upstreamRes.on("close", () => {
+            if (!upstreamRes.complete) res.destroy();
+          });
+          settle({ outcome: "sent" });
+        },
+      );
+      upstreamReq.on("socket", (socket) => {
+        if (!socket.connecting) connected = true;
+        else socket.once("connect", () => (connected = true));
+      });
+      upstreamReq.on("timeout", () => upstreamReq.destroy(new Error("ETIMEDOUT")));
+      upstreamReq.on("error", (error) => {
+        const why = errorCode(error);
+        if (!connected) {
+          // Never reached the upstream: the request was not delivered, any method may go elsewhere.
+          setState(upstream, "down", why);
+          settle({ outcome: "retry", why });
+        } else if (mayRetryAfterSend) {
+          setState(upstream, "down", why);
+          settle({ outcome: "retry", why });
+        } else {
+          settle({ outcome: "failed", why });
+        }
+      });
+      // The client went away: stop the upstream work too.
+      res.on("close", () => {
+        if (!res.writableFinished) upstreamReq.destroy();
+      });
+      upstreamReq.end(body);
+    });
+  }
+
+  /** @param {http.ServerResponse} res @param {number} status @param {string} message */
+  function reply(res, status, message) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+    res.end(`${message}\n`);
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  async function handle(req, res) {
+    if (req.url === PROXY_HEALTH_PATH && (req.method === "GET" || req.method === "HEAD")) {
+      const list = [...upstreams.values()].map((u) => ({
+        address: u.address,
+        state: u.state,
+        served: u.served,
+      }));
+      const ok = list.some((u) => u.state === "ready");
+      res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+      res.end(JSON.stringify({ ready: ok, upstreams: list }));
+      return;
+    }
+    const body = await readBody(req);
+    if (body === "too-large") {
+      reply(res, 413, `request body larger than ${opts.maxBodyBytes} bytes`);
+      return;
+    }
+    const retryable = RETRYABLE_METHODS.has(req.method ?? "");
+    /** @type {Set<string>} */
+    const tried = new Set();
+    let lastWhy = "no ready upstream";
+    for (let n = 1; n <= opts.maxAttempts; n++) {
+      const upstream = await pick(tried);
+      if (!upstream) break;
+      tried.add(upstream.address);
+      const result = await attempt(upstream, req, body, retryable && n < opts.maxAttempts, tried, res);
+      if (result.outcome === "sent") return;
+      lastWhy = `${upstream.address}: ${result.why}`;
+      opts.log(`${req.method} ${req.url} attempt ${n} on ${upstream.address} failed (${result.why})`);
+      if (result.outcome === "failed") {
+        reply(res, 502, `upstream failed: ${lastWhy}`);
+        return;
+      }
+    }
+    reply(res, tried.size === 0 ? 503 : 502, `no upstream answered (${lastWhy})`);
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      opts.log(`internal error: ${error?.stack ?? error}`);
+      reply(res, 500, "proxy error");
+    });
+  });
+
+  return {
+    server,
+    /** Current upstreams (tests, logs). */
+    upstreams: () => [...upstreams.values()].map((u) => ({ ...u })),
+    /** Resolves once and checks every upstream now. */
+    refresh: async () => {
+      await resolve();
+      await Promise.all([...upstreams.values()].map((u) => check(u)));
+    },
+    /** Starts listening and polling; resolves with the bound port. */
+    async start() {
+      await resolve();
+      timers.push(setInterval(() => void resolve(), opts.resolveIntervalMs));
+      timers.push(
+        setInterval(() => {
+          for (const upstream of upstreams.values()) void check(upstream);
+        }, opts.healthIntervalMs),
+      );
+      await new Promise((ready, fail) => {
+        server.once("error", fail);
+        server.listen(opts.listenPort, opts.listenHost, () => ready(undefined));
+      });
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : opts.listenPort;
+      opts.log(`listening on ${opts.listenHost}:${port}, upstream ${opts.upstreamHost}:${opts.upstreamPort}`);
+      return port;
+    },
+    /** Stops polling, stops accepting, lets in-flight requests finish (up to `graceMs`). */
+    async stop(graceMs = 10000) {
+      stopped = true;
+      for (const timer of timers) clearInterval(timer);
+      const closed = new Promise((done) => server.close(() => done(undefined)));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(force);
+      agent.destroy();
+    },
+  };
+}
+
+module.exports = { createProxy, optionsFromEnv, PROXY_HEALTH_PATH };
+
+if (require.main === module) {
+  /** @type {ReturnType<typeof createProxy>} */
+  let proxy;
+  try {
+    proxy = createProxy(optionsFromEnv(process.env));
+  } catch (error) {
+    process.stderr.write(`proxy: ${/** @type {Error} */ (error).message}\n`);
+    process.exit(2);
+  }
+  proxy.start().catch((error) => {
+    process.stderr.write(`proxy: cannot start: ${error?.message ?? error}\n`);
+    process.exit(1);
+  });
+  for (const signal of /** @type {const} */ (["SIGTERM", "SIGINT"])) {
+    process.once(signal, () => {
+      proxy.stop(8000).then(() => process.exit(0));
+    });
+  }
+}

@@ -1,0 +1,430 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { type DnsTestServer, startDnsTestServer } from "./dns-test-server";
+import { createProxy, optionsFromEnv } from "./proxy";
+
+// Real parts: upstreams are real HTTP servers on loopback addresses (127.0.0.1, .2, .3, ...: the same
+// port on different addresses, like replicas on a Docker network), the proxy resolves them through
+// a real DNS server over UDP, clients are real HTTP clients.
+
+const NAME = "svc.test";
+
+interface TestUpstream {
+  readonly name: string;
+  readonly ip: string;
+  readonly server: http.Server;
+  /** `/_ready` answers 200 when true, 503 (draining) when false. */
+  ready: boolean;
+  /** Delay before answering application requests, so some are in flight when it goes away. */
+  delayMs: number;
+  /** Application requests received (not `/_ready`). */
+  hits: number;
+  /** Stops accepting; in-flight requests finish. */
+  close(): Promise<void>;
+  /** Stops accepting and resets every open connection, in-flight requests included. */
+  kill(): Promise<void>;
+}
+
+async function startUpstream(name: string, ip: string, port: number): Promise<TestUpstream> {
+  const upstream: TestUpstream = {
+    name,
+    ip,
+    ready: true,
+    delayMs: 0,
+    hits: 0,
+    server: http.createServer((req, res) => {
+      if (req.url === "/_ready") {
+        res.writeHead(upstream.ready ? 200 : 503).end();
+        return;
+      }
+      upstream.hits++;
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString();
+        if (req.url === "/reset") {
+          req.socket.destroy();
+          return;
+        }
+        if (req.url === "/flaky" && name === "a") {
+          res.writeHead(503).end("a is unavailable");
+          return;
+        }
+        if (req.url === "/echo") {
+          res.writeHead(201, { "content-type": "application/json", "x-upstream": name });
+          res.end(JSON.stringify({ method: req.method, url: req.url, body, headers: req.headers }));
+          return;
+        }
+        setTimeout(() => res.writeHead(200, { "x-upstream": name }).end(name), upstream.delayMs);
+      });
+    }),
+    close: () => new Promise((resolve) => upstream.server.close(() => resolve())),
+    kill: async () => {
+      const closed = upstream.close();
+      upstream.server.closeAllConnections();
+      await closed;
+    },
+  };
+  await new Promise<void>((resolve, reject) => {
+    upstream.server.once("error", reject);
+    upstream.server.listen(port, ip, () => resolve());
+  });
+  return upstream;
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+function request(
+  port: number,
+  path: string,
+  options: { method?: string; body?: string; headers?: http.OutgoingHttpHeaders; agent?: http.Agent } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: options.method ?? "GET",
+        headers: options.headers,
+        agent: options.agent,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            headers: res.headers,
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+/** Waits (polling) until `condition` holds; a wait for a state, not a timing assertion. */
+async function eventually(what: string, condition: () => boolean | Promise<boolean>, limitMs = 15000) {
+  const deadline = Date.now() + limitMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${limitMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("proxy", () => {
+  let dns: DnsTestServer;
+  let upstreamPort: number;
+  const upstreams: TestUpstream[] = [];
+  const proxies: ReturnType<typeof createProxy>[] = [];
+  const logs: string[] = [];
+
+  beforeEach(async () => {
+    dns = await startDnsTestServer({ [NAME]: [] });
+    // One port on every loopback address, like one container port on every replica.
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    upstreamPort = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    logs.length = 0;
+  });
+
+  afterEach(async () => {
+    for (const proxy of proxies.splice(0)) await proxy.stop(100);
+    for (const upstream of upstreams.splice(0)) {
+      if (upstream.server.listening) await upstream.kill();
+    }
+    await dns.close();
+  });
+
+  async function upstream(name: string, ip: string, inDns = true): Promise<TestUpstream> {
+    const u = await startUpstream(name, ip, upstreamPort);
+    upstreams.push(u);
+    if (inDns) dns.records.set(NAME, [...(dns.records.get(NAME) ?? []), ip]);
+    return u;
+  }
+
+  function removeFromDns(u: TestUpstream) {
+    dns.records.set(
+      NAME,
+      (dns.records.get(NAME) ?? []).filter((ip) => ip !== u.ip),
+    );
+  }
+
+  async function proxy(overrides: Partial<Parameters<typeof createProxy>[0]> = {}) {
+    const p = createProxy({
+      upstreamHost: NAME,
+      upstreamPort,
+      listenHost: "127.0.0.1",
+      listenPort: 0,
+      dnsServers: [dns.address],
+      resolveIntervalMs: 50,
+      healthIntervalMs: 50,
+      healthTimeoutMs: 5000,
+      log: (line) => logs.push(line),
+      ...overrides,
+    });
+    proxies.push(p);
+    const port = await p.start();
+    return { port, p };
+  }
+
+  const stateOf = (p: ReturnType<typeof createProxy>, u: TestUpstream) =>
+    p.upstreams().find((x) => x.address === u.ip)?.state;
+
+  it("balances round-robin over the ready upstreams it resolves", async () => {
+    const a = await upstream("a", "127.0.0.1");
+    const b = await upstream("b", "127.0.0.2");
+    const { port, p } = await proxy();
+    await eventually("both ready", () => stateOf(p, a) === "ready" && stateOf(p, b) === "ready");
+
+    const bodies: string[] = [];
+    for (let i = 0; i < 20; i++) bodies.push((await request(port, "/version")).body);
+
+    expect(bodies.filter((x) => x === "a")).toHaveLength(10);
+    expect(bodies.filter((x) => x === "b")).toHaveLength(10);
+  });
+
+  it("passes method, path, body, status and headers through and adds X-Forwarded-*", async () => {
+    await upstream("a", "127.0.0.1");
+    const { port, p } = await proxy();
+    await eventually("ready", () => p.upstreams().some((u) => u.state === "ready"));
+
+    const reply = await request(port, "/echo", {
+      method: "POST",
+      body: '{"title":"hello"}',
+      headers: { "content-type": "application/json", "x-custom": "1" },
+    });
+
+    expect(reply.status).toBe(201);
+    expect(reply.headers["x-upstream"]).toBe("a");
+    const echoed = JSON.parse(reply.body);
+    expect(echoed).toMatchObject({ method: "POST", url: "/echo", body: '{"title":"hello"}' });
+    expect(echoed.headers).toMatchObject({
+      "x-custom": "1",
+      host: `127.0.0.1:${port}`,
+      "x-forwarded-for": "127.0.0.1",
+      "x-forwarded-proto": "http",
+      "content-length": "17",
+    });
+  });
+
+  it("keeps serving with zero failed requests while replicas are replaced, one of them going away mid-request", async () => {
+    const a = await upstream("a", "127.0.0.1");
+    const b = await upstream("b", "127.0.0.2");
+    const { port, p } = await proxy();
+    await eventually("a and b ready", () => stateOf(p, a) === "ready" && stateOf(p, b) === "ready");
+
+    // Four clients with keep-alive, polling as fast as they can, like users during a redeploy.
+    const agent = new http.Agent({ keepAlive: true });
+    const failures: string[] = [];
+    const servedBy: string[] = [];
+    let running = true;
+    const client = async () => {
+      while (running) {
+        try {
+          const reply = await request(port, "/version", { agent });
+          if (reply.status === 200) servedBy.push(reply.body);
+          else failures.push(`${reply.status} ${reply.body.trim()}`);
+        } catch (error) {
+          failures.push(String(error));
+        }
+      }
+    };
+    const clients = [client(), client(), client(), client()];
+
+    // Replacement of a, the orderly way (what `docker stop` does to the service): the new replica
+    // c comes up, a reports draining on /_ready, finishes its in-flight requests, exits, and only
+    // then leaves DNS.
+    await upstream("c", "127.0.0.3");
+    await eventually("c serves", () => servedBy.includes("c"));
+    a.ready = false;
+    await eventually("a seen draining", () => stateOf(p, a) === "draining");
+    await a.close();
+    removeFromDns(a);
+
+    // Replacement of b, the hard way: slow requests are in flight on b when it dies, while the
+    // proxy still lists it as ready and DNS still returns it.
+    await upstream("d", "127.0.0.4");
+    await eventually("d serves", () => servedBy.includes("d"));
+    b.delayMs = 50;
+    await eventually("requests in flight on b", () => b.hits > 0 && servedBy.includes("b"));
+    const hitsBeforeKill = b.hits;
+    await eventually("more requests reach b", () => b.hits > hitsBeforeKill + 2);
+    await b.kill();
+    removeFromDns(b);
+
+    const servedAfter = servedBy.length;
+    await eventually("traffic continues on c and d", () => servedBy.length > servedAfter + 50);
+    running = false;
+    await Promise.all(clients);
+    agent.destroy();
+
+    expect(failures).toEqual([]);
+    expect(new Set(servedBy.slice(servedAfter))).toEqual(new Set(["c", "d"]));
+    // The kill hit requests in flight: the proxy retried them elsewhere (logged per failed attempt).
+    expect(logs.some((line) => line.includes("on 127.0.0.2 failed"))).toBe(true);
+  });
+
+  it("retries a GET refused by an upstream it still lists as ready", async () => {
+    const a = await upstream("a", "127.0.0.1");
+    await upstream("b", "127.0.0.2");
+    // Health checks far apart, so the proxy learns about a's death only from requests.
+    const { port, p } = await proxy({ healthIntervalMs: 60000, resolveIntervalMs: 60000 });
+    await eventually("both ready", () => p.upstreams().filter((u) => u.state === "ready").length === 2);
+    await a.kill();
+
+    const replies = await Promise.all(Array.from({ length: 6 }, () => request(port, "/version")));
+
+    expect(replies.map((r) => `${r.status} ${r.body}`)).toEqual(Array(6).fill("200 b"));
+    expect(
+      logs.some((line) => /GET \/version attempt 1 on 127\.0\.0\.1 failed \(ECONNREFUSED\)/.test(line)),
+    ).toBe(true);
+  });
+
+  it("retries a POST only when the upstream refused the connection (the request never arrived)", async () => {
+    const a = await upstream("a", "127.0.0.1");
+    await upstream("b", "127.0.0.2");
+    const { port, p } = await proxy({ healthIntervalMs: 60000, resolveIntervalMs: 60000 });
+    await eventually("both ready", () => p.upstreams().filter((u) => u.state === "ready").length === 2);
+    await a.kill();
+
+    const reply = await request(port, "/echo", { method: "POST", body: "x" });
+    const second = await request(port, "/echo", { method: "POST", body: "y" });
+
+    expect([reply.status, second.status]).toEqual([201, 201]);
+    expect([reply.headers["x-upstream"], second.headers["x-upstream"]]).toEqual(["b", "b"]);
+  });
+
+  it("does not replay a POST whose connection was reset after it was sent, but does replay a GET", async () => {
+    const a = await upstream("a", "127.0.0.1");
+    const b = await upstream("b", "127.0.0.2");
+    // Short wait for a third upstream: both known ones will have failed the GET.
+    const { port, p } = await proxy({ healthIntervalMs: 60000, noUpstreamWaitMs: 100 });
+    await eventually("both ready", () => p.upstreams().filter((u) => u.state === "ready").length === 2);
+
+    const post = await request(port, "/reset", { method: "POST", body: "once" });
+    expect(post.status).toBe(502);
+    expect(a.hits + b.hits).toBe(1);
+
+    await p.refresh();
+    const get = await request(port, "/reset");
+    expect(get.status).toBe(502);
+    // Tried on both upstreams before giving up.
+    expect(a.hits + b.hits).toBe(3);
+  });
+
+  it("sends a GET answered 503 to another ready upstream, and passes a POST's 503 through", async () => {
+    await upstream("a", "127.0.0.1");
+    await upstream("b", "127.0.0.2");
+    // Slow health checks: a's /_ready stays 200, only /flaky is 503.
+    const { port, p } = await proxy({ healthIntervalMs: 60000 });
+    await eventually("both ready", () => p.upstreams().filter((u) => u.state === "ready").length === 2);
+
+    const gets = [];
+    for (let i = 0; i < 6; i++) gets.push(await request(port, "/flaky"));
+    expect(gets.map((r) => `${r.status} ${r.body}`)).toEqual(Array(6).fill("200 b"));
+
+    await p.refresh();
+    const posts = [];
+    for (let i = 0; i < 4; i++) posts.push((await request(port, "/flaky", { method: "POST" })).status);
+    expect(posts.sort()).toEqual([200, 200, 503, 503]);
+  });
+
+  it("sends no new requests to an upstream whose /_ready says 503 (draining)", async () => {
+    const a = await upstream("a", "127.0.0.1");
+    const b = await upstream("b", "127.0.0.2");
+    const { port, p } = await proxy();
+    await eventually("both ready", () => stateOf(p, a) === "ready" && stateOf(p, b) === "ready");
+
+    a.ready = false;
+    await eventually("a draining", () => stateOf(p, a) === "draining");
+    a.hits = 0;
+    for (let i = 0; i < 10; i++) expect((await request(port, "/version")).body).toBe("b");
+    expect(a.hits).toBe(0);
+  });
+
+  it("stops using an upstream that left DNS and starts using one that joined", async () => {
+    const a = await upstream("a", "127.0.0.1");
+    const { port, p } = await proxy();
+    await eventually("a ready", () => stateOf(p, a) === "ready");
+    const b = await upstream("b", "127.0.0.2");
+    removeFromDns(a);
+    await eventually(
+      "only b listed",
+      () =>
+        p
+          .upstreams()
+          .map((u) => u.address)
+          .join() === b.ip,
+    );
+
+    for (let i = 0; i < 4; i++) expect((await request(port, "/version")).body).toBe("b");
+    expect(a.server.listening).toBe(true);
+  });
+
+  it("answers 503 when no upstream is ready, and its own health endpoint says so", async () => {
+    const { port } = await proxy({ noUpstreamWaitMs: 100 });
+
+    const reply = await request(port, "/version");
+    expect(reply.status).toBe(503);
+    expect(reply.body).toMatch(/no upstream answered/);
+    const health = await request(port, "/_proxy/health");
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body)).toEqual({ ready: false, upstreams: [] });
+
+    await upstream("a", "127.0.0.1");
+    await eventually("proxy healthy", async () => (await request(port, "/_proxy/health")).status === 200);
+  });
+
+  it("holds a request until an upstream becomes ready (up to noUpstreamWaitMs)", async () => {
+    const { port } = await proxy({ noUpstreamWaitMs: 30000 });
+    const pending = request(port, "/version");
+    await upstream("a", "127.0.0.1");
+    expect((await pending).body).toBe("a");
+  });
+
+  it("refuses a request body above maxBodyBytes with 413", async () => {
+    await upstream("a", "127.0.0.1");
+    const { port, p } = await proxy({ maxBodyBytes: 10 });
+    await eventually("ready", () => p.upstreams().some((u) => u.state === "ready"));
+
+    expect((await request(port, "/echo", { method: "POST", body: "01234567890" })).status).toBe(413);
+  });
+});
+
+describe("optionsFromEnv", () => {
+  it("applies defaults", () => {
+    expect(optionsFromEnv({ UPSTREAM_HOST: "sample-service" })).toMatchObject({
+      upstreamHost: "sample-service",
+      upstreamPort: 8080,
+      listenPort: 8080,
+      healthPath: "/_ready",
+      resolveIntervalMs: 500,
+      healthIntervalMs: 500,
+      maxAttempts: 3,
+    });
+  });
+
+  it("requires UPSTREAM_HOST", () => {
+    expect(() => optionsFromEnv({})).toThrow(/UPSTREAM_HOST/);
+  });
+
+  it("rejects a port that is not an integer in range, naming the variable", () => {
+    expect(() => optionsFromEnv({ UPSTREAM_HOST: "s", UPSTREAM_PORT: "70000" })).toThrow(
+      /UPSTREAM_PORT must be an integer from 1 to 65535; got "70000"/,
+    );
+  });
+
+  it("rejects a HEALTH_PATH without a leading slash", () => {
+    expect(() => optionsFromEnv({ UPSTREAM_HOST: "s", HEALTH_PATH: "_ready" })).toThrow(/HEALTH_PATH/);
+  });
+});
