@@ -41,7 +41,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
     logger: {
       level: options.logLevel,
-      ...(options.logStream === undefined ? {} : { stream: options.logStream }),
+      // process.stdout writes synchronously to files and pipes on Linux, so lines keep their
+      // order and none is lost when shutdown calls process.exit (pino's default buffers).
+      stream: options.logStream ?? process.stdout,
     },
     genReqId: requestIdFor,
     logController: new LogController({ requestIdLogLabel: "request_id" }),
@@ -50,6 +52,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    // Node keeps a keep-alive socket open after its last response even while the server
+    // closes, which would hold shutdown until the keep-alive timeout: end it with this response.
+    if (options.lifecycle.shuttingDown) reply.header("connection", "close");
   });
   app.setErrorHandler(handleError);
   registerMetaRoutes(app, options);
