@@ -15,10 +15,13 @@ function tmpDir(): string {
 
 describe("parseEnvFile", () => {
   it("reads export lines, strips quotes and ignores comments", () => {
-    expect(parseEnvFile(`# comment\nexport A=1\nB="two words"\nexport C='x'\n\n`)).toEqual({
+    expect(
+      parseEnvFile(`# comment\nexport A=1\nB="two words"\nexport C='x'\nexport D=/my\\ dir/tf.rc\n\n`),
+    ).toEqual({
       A: "1",
       B: "two words",
       C: "x",
+      D: "/my dir/tf.rc",
     });
   });
 });

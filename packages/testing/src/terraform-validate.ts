@@ -57,7 +57,7 @@ export interface ValidateWithTerraformOptions {
 
 const MIRROR_SEARCH_MAX_DEPTH = 8;
 
-/** Parses the `export KEY=VALUE` lines of the toolchain's env file. */
+/** Parses the `export KEY=VALUE` lines of the toolchain's env file (quoted or `printf %q`-escaped values). */
 export function parseEnvFile(text: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const raw of text.split("\n")) {
@@ -66,6 +66,9 @@ export function parseEnvFile(text: string): Record<string, string> {
     let value = match[2].trim();
     if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0])) {
       value = value.slice(1, -1);
+    } else {
+      // ensure.sh writes values with `printf %q`, which backslash-escapes spaces and shell characters.
+      value = value.replace(/\\(.)/g, "$1");
     }
     result[match[1]] = value;
   }
