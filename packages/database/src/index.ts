@@ -2,6 +2,7 @@ export {
   ALLOWED_INSTANCE_FAMILIES,
   ALLOWED_INSTANCE_SIZES,
   ALLOWED_STORAGE_TYPES,
+  type AllowFromOptions,
   type DatabaseNetwork,
   POSTGRES_PORT,
   PostgresDatabase,

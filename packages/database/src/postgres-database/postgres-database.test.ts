@@ -1,5 +1,9 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { TerraformOutput, Testing } from "cdktf";
+import { App, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { PostgresDatabase, type PostgresDatabaseProps } from "./postgres-database";
 
@@ -129,6 +133,68 @@ describe("PostgresDatabase ingress", () => {
       expect.stringMatching(/^\$\{aws_security_group\.service-sg.*\.id\}$/),
       "sg-89abcdef",
     ]);
+  });
+});
+
+describe("PostgresDatabase across layer stacks", () => {
+  it("allowFrom with scope puts the rule in the consuming stack, so the database stack does not depend on it", () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "database-test-"));
+    const app = new App({ outdir });
+    const dbStack = new TerraformStack(app, "database");
+    new AwsProvider(dbStack, "aws", { region: "eu-west-1" });
+    const serviceStack = new TerraformStack(app, "service");
+    new AwsProvider(serviceStack, "aws", { region: "eu-west-1" });
+    const db = new PostgresDatabase(dbStack, "db", { identifier: "app-dev", network });
+    const serviceSg = new SecurityGroup(serviceStack, "service-sg", { name: "service" });
+    db.allowFrom(serviceSg, { scope: serviceStack, description: "from the service" });
+    app.synth();
+    const read = (stack: string) =>
+      JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
+        resource: Record<string, Record<string, Resource>>;
+      };
+    expect(read("database").resource.aws_vpc_security_group_ingress_rule).toBeUndefined();
+    const rules = Object.values(read("service").resource.aws_vpc_security_group_ingress_rule);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ from_port: 5432, to_port: 5432, description: "from the service" });
+    expect(String(rules[0].security_group_id)).toMatch(/terraform_remote_state/);
+    expect(dbStack.dependencies).not.toContain(serviceStack);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+});
+
+describe("PostgresDatabase connection helpers", () => {
+  it("gives libpq variables and the managed secret's keys in the service's secrets shape", () => {
+    Testing.synthScope((scope) => {
+      const db = new PostgresDatabase(scope, "db", { identifier: "app-dev", network, databaseName: "posts" });
+      expect(db.connectionEnvironment).toEqual({
+        PGHOST: db.endpoint,
+        PGPORT: "5432",
+        PGDATABASE: "posts",
+        PGSSLMODE: "require",
+      });
+      expect(db.connectionSecrets).toEqual({
+        PGUSER: { arn: db.masterUserSecretArn, jsonKey: "username" },
+        PGPASSWORD: { arn: db.masterUserSecretArn, jsonKey: "password" },
+      });
+    });
+  });
+});
+
+describe("PostgresDatabase network input", () => {
+  it("accepts the network construct's shape (readonly lists, extra fields) as is", () => {
+    const networkRef: {
+      readonly vpcId: string;
+      readonly cidrBlock: string;
+      readonly publicSubnetIds: readonly string[];
+      readonly privateSubnetIds: readonly string[];
+    } = {
+      vpcId: "vpc-1",
+      cidrBlock: "10.0.0.0/16",
+      publicSubnetIds: ["p1", "p2"],
+      privateSubnetIds: ["a", "b"],
+    };
+    const { one } = synth({ network: networkRef });
+    expect(one("aws_db_subnet_group").subnet_ids).toEqual(["a", "b"]);
   });
 });
 

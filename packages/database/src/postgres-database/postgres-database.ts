@@ -13,7 +13,7 @@ import { Construct } from "constructs";
 export interface DatabaseNetwork {
   readonly vpcId: string;
   /** Private subnets, in at least two availability zones (an RDS subnet group requires two). */
-  readonly privateSubnetIds: string[];
+  readonly privateSubnetIds: readonly string[];
 }
 
 /** Anything with a security group id, e.g. a `SecurityGroup` resource. */
@@ -164,7 +164,7 @@ export interface PostgresDatabaseProps {
    * added with `allowFrom`. Literal ids must look like `sg-...`.
    * @default []
    */
-  readonly allowedSecurityGroupIds?: string[];
+  readonly allowedSecurityGroupIds?: readonly string[];
   /**
    * Apply modifications at once instead of in the next maintenance window.
    * @default false
@@ -228,7 +228,8 @@ export class PostgresDatabase extends Construct {
     this.subnetGroup = new DbSubnetGroup(this, "subnet-group", {
       name: `${props.identifier}-db`,
       description: `Private subnets of ${props.identifier}`,
-      subnetIds: props.network.privateSubnetIds,
+      // Providers type lists as mutable; they never mutate them (and a list token must stay as is).
+      subnetIds: props.network.privateSubnetIds as string[],
       tags,
     });
 
@@ -296,20 +297,68 @@ export class PostgresDatabase extends Construct {
   /**
    * Admit PostgreSQL connections (tcp/5432) from a security group, e.g. the service's and the
    * migration task's. Returns the created rule.
+   *
+   * With per-layer stacks, pass `scope` (e.g. the service stack) to create the rule there: the
+   * database stack then does not depend on the stack that owns the source security group.
    */
-  public allowFrom(source: string | SecurityGroupRef, description?: string): VpcSecurityGroupIngressRule {
+  public allowFrom(
+    source: string | SecurityGroupRef,
+    options: AllowFromOptions = {},
+  ): VpcSecurityGroupIngressRule {
     const sourceId = typeof source === "string" ? source : source.id;
     assertSecurityGroupId(sourceId, "allowFrom(source)");
     this.ingressRuleCount += 1;
-    return new VpcSecurityGroupIngressRule(this, `allow-from-${this.ingressRuleCount}`, {
+    const scope = options.scope ?? this;
+    const id = options.scope
+      ? `${this.node.id}-postgres-from-${this.ingressRuleCount}`
+      : `allow-from-${this.ingressRuleCount}`;
+    return new VpcSecurityGroupIngressRule(scope, id, {
       securityGroupId: this.securityGroup.id,
       referencedSecurityGroupId: sourceId,
       ipProtocol: "tcp",
       fromPort: POSTGRES_PORT,
       toPort: POSTGRES_PORT,
-      description: description ?? "PostgreSQL from an admitted security group",
+      description: options.description ?? "PostgreSQL from an admitted security group",
     });
   }
+
+  /**
+   * Non-secret libpq variables for a client container: PGHOST, PGPORT, PGDATABASE, and
+   * PGSSLMODE=require because the server refuses unencrypted connections (rds.force_ssl=1).
+   */
+  public get connectionEnvironment(): Record<string, string> {
+    return {
+      PGHOST: this.endpoint,
+      PGPORT: String(POSTGRES_PORT),
+      PGDATABASE: this.databaseName,
+      PGSSLMODE: "require",
+    };
+  }
+
+  /**
+   * PGUSER and PGPASSWORD as keys of the RDS-managed secret, in the `{ arn, jsonKey }` shape the
+   * fargate-service `secrets` prop takes.
+   */
+  public get connectionSecrets(): Record<"PGUSER" | "PGPASSWORD", { arn: string; jsonKey: string }> {
+    return {
+      PGUSER: { arn: this.masterUserSecretArn, jsonKey: "username" },
+      PGPASSWORD: { arn: this.masterUserSecretArn, jsonKey: "password" },
+    };
+  }
+}
+
+/** Options of `PostgresDatabase.allowFrom`. */
+export interface AllowFromOptions {
+  /**
+   * Description of the ingress rule.
+   * @default "PostgreSQL from an admitted security group"
+   */
+  readonly description?: string;
+  /**
+   * Construct to create the rule in (e.g. the consuming stack), instead of the database itself.
+   * @default the database construct
+   */
+  readonly scope?: Construct;
 }
 
 interface ValidatedProps {

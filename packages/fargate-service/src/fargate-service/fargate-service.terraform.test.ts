@@ -34,6 +34,7 @@ describe("FargateService terraform validate", () => {
           name: "sample-service",
           network,
           image,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template text on purpose (escaping test)
           environment: { NODE_ENV: "production", GREETING: "cost: ${price} %{if}" },
           secrets: {
             PGUSER: { arn: secretArn, jsonKey: "username" },

@@ -387,6 +387,17 @@ describe("FargateService props that change behaviour", () => {
     expect(s.outputs.web_cluster_name.value).toBe("shared");
   });
 
+  it("accepts the network construct's shape (readonly lists, extra fields) as is", () => {
+    const networkRef: {
+      readonly vpcId: string;
+      readonly cidrBlock: string;
+      readonly publicSubnetIds: readonly string[];
+      readonly privateSubnetIds: readonly string[];
+    } = { ...network, cidrBlock: "10.0.0.0/16" };
+    const s = synth({ network: networkRef });
+    expect(s.one("aws_lb").subnets).toEqual(network.publicSubnetIds);
+  });
+
   it("containerInsights false turns it off on the created cluster", () => {
     expect(synth({ containerInsights: false }).one("aws_ecs_cluster").setting).toEqual([
       { name: "containerInsights", value: "disabled" },
@@ -436,7 +447,9 @@ describe("FargateService props that change behaviour", () => {
     expect(s.json).not.toMatch(/"password"\s*:/);
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template text on purpose (escaping test)
   it("environment values keep literal ${...} and %{...} text (escaped for Terraform)", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template text on purpose (escaping test)
     const { container } = synth({ environment: { GREETING: "cost: ${price} %{x}" } }).taskDefinition("web");
     expect(container.environment).toEqual([{ name: "GREETING", value: "cost: $${price} %%{x}" }]);
   });

@@ -45,9 +45,9 @@ import { PropErrors, SECURITY_GROUP_ID } from "../validation/validation";
 export interface ServiceNetwork {
   readonly vpcId: string;
   /** Subnets of an internet-facing ALB (two AZs at least). */
-  readonly publicSubnetIds: string[];
+  readonly publicSubnetIds: readonly string[];
   /** Subnets of the tasks (and of an internal ALB). */
-  readonly privateSubnetIds: string[];
+  readonly privateSubnetIds: readonly string[];
 }
 
 /** An existing ECS cluster (e.g. an `EcsCluster` from another stack). */
@@ -131,7 +131,7 @@ export interface FargateServiceProps extends LoadBalancerOptions {
    * on exactly these).
    * @default []
    */
-  readonly secretsKmsKeyArns?: string[];
+  readonly secretsKmsKeyArns?: readonly string[];
   /**
    * User the container runs as (`uid[:gid]` or a name); never root (0 / "root").
    * @default "1000:1000"
@@ -188,7 +188,7 @@ export interface FargateServiceProps extends LoadBalancerOptions {
    * Command of the migration task (same image, env and secrets); non-empty.
    * @default ["node", "dist/migrate.js"]
    */
-  readonly migrationCommand?: string[];
+  readonly migrationCommand?: readonly string[];
   /**
    * Outbound traffic of the service and migration tasks: all when true; HTTPS (443) only when
    * false, plus what `allowEgressTo` adds.
@@ -222,6 +222,11 @@ export const FARGATE_SERVICE_OUTPUT_KEYS = [
   "migration_log_stream_prefix",
 ] as const;
 export type FargateServiceOutputKey = (typeof FARGATE_SERVICE_OUTPUT_KEYS)[number];
+
+/** Providers type lists as mutable but never mutate them; a list token must be passed as is. */
+function asList(values: readonly string[]): string[] {
+  return values as string[];
+}
 
 const NAME = /^(?!internal-)[a-z][a-z0-9-]{0,26}[a-z0-9]$/;
 const SERVICE_LOG_STREAM_PREFIX = "service";
@@ -401,7 +406,7 @@ export class FargateService extends Construct {
       deploymentCircuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriodSeconds: p.healthCheckGracePeriodSeconds,
       networkConfiguration: {
-        subnets: props.network.privateSubnetIds,
+        subnets: asList(props.network.privateSubnetIds),
         securityGroups: [this.serviceSecurityGroup.id],
         assignPublicIp: false,
       },
@@ -460,7 +465,7 @@ export class FargateService extends Construct {
       },
       migration_container_name: { value: p.containerName, description: "Container to override in RunTask" },
       migration_subnet_ids: {
-        value: props.network.privateSubnetIds,
+        value: asList(props.network.privateSubnetIds),
         description: "Subnets for RunTask (list)",
       },
       migration_security_group_ids: {

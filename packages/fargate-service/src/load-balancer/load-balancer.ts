@@ -31,7 +31,7 @@ export interface LoadBalancerOptions {
    * IPv4 CIDRs admitted on the listener ports.
    * @default ["0.0.0.0/0"]
    */
-  readonly loadBalancerIngressCidrs?: string[];
+  readonly loadBalancerIngressCidrs?: readonly string[];
   /**
    * Health check path of the target group; starts with "/", at most 1024 characters.
    * @default "/_ready"
@@ -80,7 +80,7 @@ export interface LoadBalancerProps extends LoadBalancerOptions {
   readonly name: string;
   readonly vpcId: string;
   /** Subnets of the ALB (public for internet-facing, private for internal); two AZs at least. */
-  readonly subnetIds: string[];
+  readonly subnetIds: readonly string[];
   /** Port the targets (containers) listen on. */
   readonly targetPort: number;
   /** Security group of the targets: the ALB may send only to it, on targetPort. */
@@ -91,7 +91,7 @@ export interface LoadBalancerProps extends LoadBalancerOptions {
 interface ResolvedOptions {
   readonly internetFacing: boolean;
   readonly sslPolicy: string;
-  readonly ingressCidrs: string[];
+  readonly ingressCidrs: readonly string[];
   readonly healthCheckPath: string;
   readonly intervalSeconds: number;
   readonly timeoutSeconds: number;
@@ -240,7 +240,8 @@ export class LoadBalancer extends Construct {
       name: props.name,
       loadBalancerType: "application",
       internal: !o.internetFacing,
-      subnets: props.subnetIds,
+      // Providers type lists as mutable but never mutate them; a list token must be passed as is.
+      subnets: props.subnetIds as string[],
       securityGroups: [this.securityGroup.id],
       dropInvalidHeaderFields: true,
       idleTimeout: o.idleTimeoutSeconds,

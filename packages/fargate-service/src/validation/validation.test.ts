@@ -2,6 +2,7 @@ import { escapeTemplate, IPV4_CIDR, PropErrors } from "./validation";
 
 describe("escapeTemplate", () => {
   it("escapes literal template sequences but leaves cdktf token markers alone", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template text on purpose (escaping test)
     expect(escapeTemplate("a ${b} %{c} ${TfToken[TOKEN.1]}")).toBe("a $${b} %%{c} ${TfToken[TOKEN.1]}");
     expect(escapeTemplate("plain $HOME")).toBe("plain $HOME");
   });
