@@ -1,4 +1,10 @@
-import { decodeEcrToken, parsePushedDigest, planPush, splitRepositoryUrl } from "./push-plan";
+import {
+  chooseRemoteTag,
+  decodeEcrToken,
+  parsePushedDigest,
+  planPush,
+  splitRepositoryUrl,
+} from "./push-plan";
 
 const ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/sample-service";
 const DIGEST = `sha256:${"ab".repeat(32)}`;
@@ -87,5 +93,27 @@ describe("decodeEcrToken", () => {
 
   it("refuses a token without a password", () => {
     expect(() => decodeEcrToken(Buffer.from("AWS").toString("base64"))).toThrow(/<user>:<password>/);
+  });
+});
+
+describe("chooseRemoteTag", () => {
+  const base = { tag: "abc1234", imageId: `sha256:${"1234567890ab".repeat(5)}cdef`, knownDigests: [DIGEST] };
+
+  it("uses the git-SHA tag when the repository does not hold it", () => {
+    expect(chooseRemoteTag(base)).toEqual({ tag: "abc1234", alreadyPushed: false });
+  });
+
+  it("reuses the tag when it already holds this very image", () => {
+    expect(chooseRemoteTag({ ...base, existingDigest: DIGEST })).toEqual({
+      tag: "abc1234",
+      alreadyPushed: true,
+    });
+  });
+
+  it("adds the image id when the immutable tag holds another image", () => {
+    expect(chooseRemoteTag({ ...base, existingDigest: `sha256:${"f".repeat(64)}` })).toEqual({
+      tag: "abc1234-1234567890ab",
+      alreadyPushed: false,
+    });
   });
 });

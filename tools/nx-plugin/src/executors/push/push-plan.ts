@@ -87,3 +87,28 @@ export function decodeEcrToken(token: string): { readonly username: string; read
     throw new Error("The ECR authorization token is not <user>:<password>.");
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
+
+export interface RemoteTagInput {
+  /** dockerize's tag: `<sha>` or `<sha>-dirty`. */
+  readonly tag: string;
+  readonly imageId: string;
+  /** Digest the repository already holds under `tag`, if any (ECR tags are immutable). */
+  readonly existingDigest?: string;
+  /** Manifest digests this image is known by in the push repository (`docker image inspect` RepoDigests). */
+  readonly knownDigests: readonly string[];
+}
+
+export type RemoteTag = { readonly tag: string; readonly alreadyPushed: boolean };
+
+/**
+ * The tag to push under an immutable-tag repository: the git-SHA tag when it is free or already holds
+ * this very image; otherwise (a rebuild of the same commit, a second dirty build) the tag plus the
+ * image id's first 12 hex digits, so a tag never moves and never becomes `latest`.
+ */
+export function chooseRemoteTag(input: RemoteTagInput): RemoteTag {
+  if (!input.existingDigest) return { tag: input.tag, alreadyPushed: false };
+  if (input.knownDigests.includes(input.existingDigest)) return { tag: input.tag, alreadyPushed: true };
+  const id = input.imageId.replace(/^sha256:/, "").slice(0, 12);
+  if (!/^[a-f0-9]{12}$/.test(id)) throw new Error(`Not an image id: ${JSON.stringify(input.imageId)}`);
+  return { tag: `${input.tag}-${id}`, alreadyPushed: false };
+}

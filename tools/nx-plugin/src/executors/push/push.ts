@@ -24,7 +24,14 @@ import { StackOutputs } from "../../lib/stack-outputs";
 import { type ChainToolchain, childEnv, loadChainToolchain } from "../../lib/toolchain";
 import { assertDeployableTag } from "../dockerize/build-args";
 import type { NormalizedPushOptions } from "./normalize-options";
-import { decodeEcrToken, type PushPlan, parsePushedDigest, planPush, splitRepositoryUrl } from "./push-plan";
+import {
+  chooseRemoteTag,
+  decodeEcrToken,
+  type PushPlan,
+  parsePushedDigest,
+  planPush,
+  splitRepositoryUrl,
+} from "./push-plan";
 
 const MANIFEST_TYPES = [
   "application/vnd.docker.distribution.manifest.v2+json",
@@ -73,7 +80,6 @@ export async function push(
   await assertRegistryReachable(plan.registryHost);
   if (region) await assertAwsAccess(region, env);
 
-  const remoteTag = `${plan.pushRepository}:${built.tag}`;
   // A throw-away docker config: the ECR password never lands in ~/.docker/config.json.
   const dockerConfig = mkdtempSync(join(tmpdir(), "push-docker-config-"));
   const ecr = region ? new ECRClient(awsClientConfig(region, env)) : undefined;
@@ -93,15 +99,26 @@ export async function push(
         },
       );
     }
-    log.info(`docker push ${remoteTag}`);
-    await run("docker", ["tag", built.imageId, remoteTag], { env });
-    const pushed = await run("docker", ["--config", dockerConfig, "push", remoteTag], {
-      env,
-      echo: true,
-      prefix: "  | ",
-    });
-    const digest = parsePushedDigest(pushed.output, built.tag);
-    if (plan.mirrorManifestToEcr && ecr) await mirrorManifest(ecr, plan, built.tag, digest, log);
+    const choice =
+      ecr && plan.ecrRepositoryName
+        ? await chooseEcrTag(ecr, plan, built.tag, built.imageId, env)
+        : { tag: built.tag, alreadyPushed: false, digest: undefined };
+    const remoteTag = `${plan.pushRepository}:${choice.tag}`;
+    let digest: string;
+    if (choice.alreadyPushed && choice.digest) {
+      digest = choice.digest;
+      log.info(`${remoteTag} already holds this image (${digest}); nothing to push`);
+    } else {
+      log.info(`docker push ${remoteTag}`);
+      await run("docker", ["tag", built.imageId, remoteTag], { env });
+      const pushed = await run("docker", ["--config", dockerConfig, "push", remoteTag], {
+        env,
+        echo: true,
+        prefix: "  | ",
+      });
+      digest = parsePushedDigest(pushed.output, choice.tag);
+    }
+    if (plan.mirrorManifestToEcr && ecr) await mirrorManifest(ecr, plan, choice.tag, digest, log);
 
     const record: PushedImage & { readonly image: string } = {
       repository: plan.recordRepository,
@@ -111,7 +128,7 @@ export async function push(
       image: `${plan.recordRepository}@${digest}`,
       gitSha: built.gitSha,
       version: built.version,
-      tag: built.tag,
+      tag: choice.tag,
       pushedAt: new Date().toISOString(),
       pushedTo: `${plan.pushRepository}@${digest}`,
       environment: o.environment,
@@ -122,6 +139,49 @@ export async function push(
   } finally {
     rmSync(dockerConfig, { recursive: true, force: true });
     ecr?.destroy();
+  }
+}
+
+/** The tag to push under ECR's immutable tags (see chooseRemoteTag), with the digest it already holds. */
+async function chooseEcrTag(
+  ecr: ECRClient,
+  plan: PushPlan,
+  tag: string,
+  imageId: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ readonly tag: string; readonly alreadyPushed: boolean; readonly digest?: string }> {
+  const repositoryName = plan.ecrRepositoryName ?? "";
+  const inspected = await run("docker", ["image", "inspect", "--format", "{{json .RepoDigests}}", imageId], {
+    env,
+  });
+  const knownDigests = ((JSON.parse(inspected.stdout) as string[] | null) ?? [])
+    .filter((d) => d.startsWith(`${plan.pushRepository}@`))
+    .map((d) => d.slice(d.indexOf("@") + 1));
+  let existingDigest = await ecrDigestOfTag(ecr, repositoryName, tag);
+  const choice = chooseRemoteTag({ tag, imageId, existingDigest, knownDigests });
+  if (choice.tag !== tag) {
+    existingDigest = await ecrDigestOfTag(ecr, repositoryName, choice.tag);
+    if (existingDigest && !knownDigests.includes(existingDigest)) {
+      throw new Error(
+        `ECR ${repositoryName} already holds another image under the immutable tag ${choice.tag}.`,
+      );
+    }
+    return { tag: choice.tag, alreadyPushed: !!existingDigest, digest: existingDigest };
+  }
+  return { ...choice, digest: existingDigest };
+}
+
+async function ecrDigestOfTag(
+  ecr: ECRClient,
+  repositoryName: string,
+  tag: string,
+): Promise<string | undefined> {
+  try {
+    const res = await ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag: tag }] }));
+    return res.imageDetails?.[0]?.imageDigest;
+  } catch (err) {
+    if (err instanceof Error && err.name === "ImageNotFoundException") return undefined;
+    throw err;
   }
 }
 

@@ -1,0 +1,61 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../src/lib/exec";
+import { type ChainToolchain, childEnv, loadChainToolchain } from "../src/lib/toolchain";
+
+export const WORKSPACE_ROOT = join(__dirname, "..", "..", "..");
+export const FIXTURES = join(__dirname, "fixtures");
+
+/** The real toolchain (engine, registry, moto); a missing one fails the test with ensure's hint. */
+export function toolchain(): ChainToolchain {
+  return loadChainToolchain();
+}
+
+export function dockerEnv(): NodeJS.ProcessEnv {
+  return childEnv(toolchain());
+}
+
+export async function docker(args: string[], allowExitCodes: number[] = []) {
+  return run("docker", args, { env: dockerEnv(), allowExitCodes });
+}
+
+/** Unique, lower-case name for shared engines/emulators: parallel runs must not collide. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/** A throw-away git repository holding a copy of a fixture, committed (a clean tree). */
+export function fixtureRepo(fixture: string): { readonly dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `${fixture}-repo-`));
+  cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@example.com",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@example.com",
+      },
+    });
+  git("init", "-q");
+  git("add", ".");
+  git("commit", "-q", "-m", "fixture");
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Points the AWS SDK (and the executors) at the toolchain's moto. */
+export function useEmulator(): void {
+  const endpoint = toolchain().env.PLATFORM_AWS_ENDPOINT;
+  if (!endpoint)
+    throw new Error("toolchain.env has no PLATFORM_AWS_ENDPOINT; run `npx nx run toolchain:ensure`.");
+  process.env.AWS_ENDPOINT_URL = endpoint;
+  process.env.AWS_REGION = "eu-west-1";
+  process.env.AWS_ACCESS_KEY_ID = "test";
+  process.env.AWS_SECRET_ACCESS_KEY = "test";
+}
+
+export const REGION = "eu-west-1";
