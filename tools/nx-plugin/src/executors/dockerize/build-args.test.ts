@@ -47,7 +47,6 @@ describe("dockerBuildArgs", () => {
     context: "/repo",
     tags: [`sample-service:${SHA}`],
     buildArgs: { NODE_BASE_IMAGE: "platform/node:24", GIT_SHA: SHA, APP_VERSION: "1.2.3", BUILD_TIME: "t" },
-    labels: { "org.opencontainers.image.revision": SHA },
     iidFile: "/tmp/iid",
   });
 
@@ -84,7 +83,6 @@ describe("dockerBuildArgs", () => {
       context: ".",
       tags: ["a:b"],
       buildArgs: {},
-      labels: {},
       iidFile: "i",
       network: "host",
     });
@@ -93,7 +91,7 @@ describe("dockerBuildArgs", () => {
 
   it("refuses a build without a tag", () => {
     expect(() =>
-      dockerBuildArgs({ dockerfile: "D", context: ".", tags: [], buildArgs: {}, labels: {}, iidFile: "i" }),
+      dockerBuildArgs({ dockerfile: "D", context: ".", tags: [], buildArgs: {}, iidFile: "i" }),
     ).toThrow(/at least one tag/);
   });
 });

@@ -41,7 +41,6 @@ export interface DockerBuildInput {
   readonly context: string;
   readonly tags: readonly string[];
   readonly buildArgs: Readonly<Record<string, string>>;
-  readonly labels: Readonly<Record<string, string>>;
   /** File docker writes the built image id to. */
   readonly iidFile: string;
   /** `--network` for RUN steps (e.g. host when containers have no other route). */
@@ -55,9 +54,6 @@ export function dockerBuildArgs(input: DockerBuildInput): string[] {
   for (const tag of input.tags) args.push("--tag", tag);
   for (const [k, v] of Object.entries(input.buildArgs).sort(([a], [b]) => a.localeCompare(b))) {
     args.push("--build-arg", `${k}=${v}`);
-  }
-  for (const [k, v] of Object.entries(input.labels).sort(([a], [b]) => a.localeCompare(b))) {
-    args.push("--label", `${k}=${v}`);
   }
   if (input.network) args.push("--network", input.network);
   args.push(input.context);

@@ -41,11 +41,6 @@ export async function dockerize(
         BUILD_TIME: buildTime,
         GIT_SHA: tag,
       },
-      labels: {
-        "org.opencontainers.image.revision": tag,
-        "org.opencontainers.image.version": o.version,
-        "org.opencontainers.image.created": buildTime,
-      },
       iidFile,
       network: o.network,
     });

@@ -233,7 +233,7 @@ async function waitForStopped(
   }
 }
 
-async function fetchLogLines(
+export async function fetchLogLines(
   logs: CloudWatchLogsClient,
   definition: TaskDefinition,
   containerName: string,

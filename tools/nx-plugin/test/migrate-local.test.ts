@@ -1,0 +1,173 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { dockerize } from "../src/executors/dockerize/dockerize";
+import { normalizeDockerizeOptions } from "../src/executors/dockerize/normalize-options";
+import { migrateLocal } from "../src/executors/migrate/migrate";
+import { normalizeMigrateOptions } from "../src/executors/migrate/normalize-options";
+import { normalizePushOptions } from "../src/executors/push/normalize-options";
+import { push } from "../src/executors/push/push";
+import { type BuiltImage, type PushedImage, writeJsonFile } from "../src/lib/deploy-files";
+import { StepLog } from "../src/lib/log";
+import { docker, FIXTURES, toolchain, uniqueName, WORKSPACE_ROOT } from "./support";
+
+jest.setTimeout(900_000);
+
+const STAGED_CONTEXT = "apps/sample-service/dist/image";
+
+// The real service image (dockerized from apps/sample-service/Dockerfile), a real PostgreSQL in a
+// container, and the local migrate step's one-off `docker run --rm` on their network.
+describe("migrate (local): the service image's migrate command against PostgreSQL in a container", () => {
+  const name = uniqueName("nxp-migrate");
+  const dir = mkdtempSync(join(tmpdir(), "migrate-local-"));
+  const log = new StepLog("test");
+  const password = `pw-${Math.random().toString(36).slice(2)}`;
+  let good: PushedImage;
+  let broken: PushedImage;
+
+  const psql = async (sql: string) =>
+    (await docker(["exec", `${name}-db`, "psql", "-U", "postgres", "-d", "app", "-tAc", sql])).stdout.trim();
+  const options = (image: string, output: string) =>
+    normalizeMigrateOptions(
+      { environment: "local", imageFile: image, outputsFile: join(dir, "outputs.json"), outputFile: output },
+      WORKSPACE_ROOT,
+    );
+
+  beforeAll(async () => {
+    if (!existsSync(join(WORKSPACE_ROOT, STAGED_CONTEXT, "package.json"))) {
+      throw new Error(`${STAGED_CONTEXT} is not staged: run \`npx nx run sample-service:build\` first.`);
+    }
+    await docker(["network", "create", name]);
+    await docker([
+      "run",
+      "--detach",
+      "--name",
+      `${name}-db`,
+      "--network",
+      name,
+      "--env",
+      `POSTGRES_PASSWORD=${password}`,
+      "--env",
+      "POSTGRES_DB=app",
+      toolchain().env.POSTGRES_BASE_IMAGE ?? "",
+    ]);
+    const built = await dockerize(
+      normalizeDockerizeOptions(
+        { context: STAGED_CONTEXT, imageName: name, outputFile: join(dir, "good", "built.json") },
+        WORKSPACE_ROOT,
+      ),
+      toolchain(),
+      log,
+    );
+    good = await push(
+      normalizePushOptions(
+        {
+          environment: "local",
+          imageFile: join(dir, "good", "built.json"),
+          outputFile: join(dir, "good", "image.json"),
+          repositoryName: name,
+        },
+        WORKSPACE_ROOT,
+      ),
+      toolchain(),
+      log,
+    );
+    // The broken fixture: the same image plus a migration that does not parse.
+    const brokenTag = `${name}-broken:${built.tag}`;
+    await docker([
+      "build",
+      "--tag",
+      brokenTag,
+      "--build-arg",
+      `SERVICE_IMAGE=${built.imageId}`,
+      join(FIXTURES, "broken-migration"),
+    ]);
+    const brokenId = (await docker(["image", "inspect", "--format", "{{.Id}}", brokenTag])).stdout.trim();
+    writeJsonFile(join(dir, "broken", "built.json"), {
+      ...built,
+      imageId: brokenId,
+      image: brokenTag,
+      name: `${name}-broken`,
+    } satisfies BuiltImage);
+    broken = await push(
+      normalizePushOptions(
+        {
+          environment: "local",
+          imageFile: join(dir, "broken", "built.json"),
+          outputFile: join(dir, "broken", "image.json"),
+          repositoryName: `${name}-broken`,
+        },
+        WORKSPACE_ROOT,
+      ),
+      toolchain(),
+      log,
+    );
+    // What the local stacks export for the migrate step.
+    writeJsonFile(join(dir, "outputs.json"), {
+      network_name: name,
+      migration_environment: JSON.stringify({
+        PGHOST: `${name}-db`,
+        PGPORT: "5432",
+        PGUSER: "postgres",
+        PGPASSWORD: password,
+        PGDATABASE: "app",
+        PGSSLMODE: "disable",
+      }),
+    });
+    for (let i = 0; ; i++) {
+      const ready = await docker(["exec", `${name}-db`, "pg_isready", "-U", "postgres", "-d", "app"], [1, 2]);
+      if (ready.exitCode === 0) break;
+      if (i > 120) throw new Error(`PostgreSQL in ${name}-db did not become ready: ${ready.output}`);
+      await sleep(500);
+    }
+  });
+
+  afterAll(async () => {
+    await docker(["rm", "--force", `${name}-db`], [1]).catch(() => undefined);
+    await docker(["network", "rm", name], [1]).catch(() => undefined);
+    const refs = (await docker(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"])).stdout
+      .split("\n")
+      .filter((r) => r.includes(name));
+    if (refs.length > 0) await docker(["image", "rm", "--force", ...refs], [1]).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("applies the migrations once in a one-off container, removed afterwards, and records exit code 0", async () => {
+    const record = await migrateLocal(
+      options(join(dir, "good", "image.json"), join(dir, "good", "migration.json")),
+      toolchain(),
+      log,
+    );
+    expect(record).toMatchObject({ succeeded: true, exitCode: 0, reference: good.reference });
+    expect(await psql("SELECT to_regclass('public.posts') IS NOT NULL")).toBe("t");
+    const left = (
+      await docker(["ps", "--all", "--filter", `name=${record.runId}`, "--format", "{{.Names}}"])
+    ).stdout.trim();
+    expect(left).toBe("");
+  });
+
+  it("fails on the broken migration with its error, records the non-zero exit, and leaves the schema as it was", async () => {
+    const migrationFile = join(dir, "broken", "migration.json");
+    const failure = await migrateLocal(
+      options(join(dir, "broken", "image.json"), migrationFile),
+      toolchain(),
+      log,
+    ).catch((e: unknown) => e as Error);
+    expect(failure).toBeInstanceOf(Error);
+    const message = (failure as Error).message;
+    expect(message).toMatch(
+      /^The migration failed \(container migrate-local-\d+, exit code 1\); nothing was applied/,
+    );
+    // The migration's own error, from the container's output.
+    expect(message).toMatch(/900_broken_fixture\.sql/);
+    expect(message).toMatch(/syntax error at or near "SELEC"/);
+    expect(JSON.parse(readFileSync(migrationFile, "utf8"))).toMatchObject({
+      succeeded: false,
+      exitCode: 1,
+      reference: broken.reference,
+    });
+    expect(await psql("SELECT to_regclass('public.broken_fixture') IS NULL")).toBe("t");
+    expect(await psql("SELECT to_regclass('public.posts') IS NOT NULL")).toBe("t");
+  });
+});
