@@ -138,7 +138,7 @@ describe("migrate and wait-stable against emulated ECS (moto)", () => {
       environment: "dev",
     });
     writeJsonFile(join(dir, "outputs.json"), {
-      [`service-dev`]: {
+      "service-dev": {
         cluster_arn: clusterArn,
         service_name: `${name}-svc`,
         container_name: "app",
