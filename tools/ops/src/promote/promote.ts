@@ -1,0 +1,114 @@
+import { type ImageRecord, imageRecordFile, readImageRecord, writeJsonFile } from "../lib/deploy-records";
+import type { ServiceLocation } from "../lib/deployed-service";
+import { describeDeployedService } from "../lib/deployed-service";
+import type { AwsEnvironmentName } from "../lib/environments";
+import { gitShaFromTag } from "../lib/image-reference";
+import { lookUpImage, type RegistryImage } from "../lib/registry";
+import {
+  assertDigest,
+  assertExpectedDigest,
+  assertPromotionPath,
+  type RunningImage,
+  runningImage,
+} from "./promotion-rules";
+
+export interface PromoteOptions {
+  readonly from: AwsEnvironmentName;
+  readonly to: AwsEnvironmentName;
+  readonly repoRoot: string;
+  /** Finds an environment's ECS service (state outputs, outputs file, or a test's fixture). */
+  readonly locate: (env: AwsEnvironmentName) => Promise<ServiceLocation>;
+  /** Refuse unless the source runs exactly this digest. @default undefined (whatever it runs) */
+  readonly expectDigest?: string;
+  /**
+   * Registry that holds the bytes when it differs from the reference's registry (emulated ECR is
+   * control plane only; the push step sends layers to the loopback registry). @default undefined
+   */
+  readonly bytesRegistry?: string;
+  /** Check everything, write nothing. @default false */
+  readonly dryRun?: boolean;
+  /** Process environment for AWS clients. @default process.env */
+  readonly environ?: NodeJS.ProcessEnv;
+  /** Progress lines. @default no output */
+  readonly log?: (line: string) => void;
+}
+
+export interface PromotionResult {
+  readonly from: AwsEnvironmentName;
+  readonly to: AwsEnvironmentName;
+  readonly source: RunningImage;
+  readonly registry: RegistryImage;
+  readonly record: ImageRecord;
+  /** The target's image record, written unless dryRun. */
+  readonly recordFile: string;
+  readonly written: boolean;
+}
+
+/**
+ * Promotes the digest running in `from` to `to`: reads it from the live ECS service (not a local file,
+ * not a rebuild), verifies the registry holds it, then writes `dist/deploy/<to>/image.json` so that
+ * `sample-service:migrate -c <to>` and `stacks:apply -c <to>` deploy exactly that digest.
+ */
+export async function promote(options: PromoteOptions): Promise<PromotionResult> {
+  const log = options.log ?? (() => {});
+  const environ = options.environ ?? process.env;
+  assertPromotionPath(options.from, options.to);
+  if (options.expectDigest) assertDigest(options.expectDigest, "--expect-digest");
+
+  const location = await options.locate(options.from);
+  log(
+    `${options.from}: ECS service ${location.service} in ${location.cluster} (${location.region}; from ${location.source})`,
+  );
+  const service = await describeDeployedService(location, environ);
+  const source = runningImage(options.from, service);
+  assertExpectedDigest(options.from, source, options.expectDigest);
+  log(
+    `${options.from} runs ${source.image.reference} (${source.taskDefinitionArn}, rollout ${source.rolloutState ?? "n/a"})`,
+  );
+
+  const registry = await lookUpImage(source.image, { env: environ, bytesRegistry: options.bytesRegistry });
+  if (!registry.exists) {
+    throw new Error(
+      `Refusing to promote ${source.image.reference}: the registry does not hold it (${registry.where}: ${registry.reason ?? "not found"}). Nothing was written.`,
+    );
+  }
+  log(
+    `registry holds ${source.image.digest} (${registry.where}${registry.tags?.length ? `; tags ${registry.tags.join(", ")}` : ""})`,
+  );
+
+  const sourceRecord = readImageRecord(imageRecordFile(options.repoRoot, options.from));
+  const sameDigest = sourceRecord?.digest === source.image.digest ? sourceRecord : undefined;
+  const gitSha = source.gitSha ?? registry.gitSha ?? sameDigest?.gitSha ?? "unknown";
+  if (gitSha === "unknown")
+    log(`warning: no git sha known for ${source.image.digest}; the smoke check cannot compare /version`);
+  const tag = registry.tags?.find((t) => gitShaFromTag(t)) ?? sameDigest?.tag ?? "";
+  const now = new Date().toISOString();
+  const record: ImageRecord = {
+    repository: source.image.repository,
+    digest: source.image.digest,
+    reference: source.image.reference,
+    gitSha,
+    version: sameDigest?.version ?? "",
+    tag,
+    pushedAt: registry.pushedAt ?? sameDigest?.pushedAt ?? "",
+    pushedTo: options.bytesRegistry
+      ? `${options.bytesRegistry}/${source.image.path}`
+      : source.image.repository,
+    environment: options.to,
+    promotedFrom: { environment: options.from, taskDefinitionArn: source.taskDefinitionArn, at: now },
+  };
+  const recordFile = imageRecordFile(options.repoRoot, options.to);
+  if (!options.dryRun) {
+    writeJsonFile(recordFile, record);
+    log(`wrote ${recordFile}: ${options.to} will deploy ${record.reference}`);
+  }
+  return {
+    from: options.from,
+    to: options.to,
+    source,
+    registry,
+    record,
+    recordFile,
+    written: !options.dryRun,
+  };
+}

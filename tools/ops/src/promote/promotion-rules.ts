@@ -1,0 +1,85 @@
+import type { DeployedService } from "../lib/deployed-service";
+import type { AwsEnvironmentName } from "../lib/environments";
+import { PROMOTION_ORDER } from "../lib/environments";
+import { DIGEST_PATTERN, type ImageReference } from "../lib/image-reference";
+
+/**
+ * Refuses any promotion but one step along dev -> staging -> prod, before anything is read or written:
+ * prod only ever receives what staging runs.
+ */
+export function assertPromotionPath(from: AwsEnvironmentName, to: AwsEnvironmentName): void {
+  const i = PROMOTION_ORDER.indexOf(from);
+  const j = PROMOTION_ORDER.indexOf(to);
+  if (i === j) throw new Error(`--from and --to are both ${from}: nothing to promote.`);
+  if (j < i) {
+    throw new Error(
+      `Refusing to promote backwards (${from} -> ${to}): promotion follows ${PROMOTION_ORDER.join(" -> ")}; to roll ${to} back, promote from its predecessor or deploy a digest to it.`,
+    );
+  }
+  if (j > i + 1) {
+    const skipped = PROMOTION_ORDER.slice(i + 1, j);
+    throw new Error(
+      `Refusing to skip ${skipped.join(", ")} (${from} -> ${to}): ${to} only accepts the digest currently running in ${PROMOTION_ORDER[j - 1]}. Promote ${from} -> ${PROMOTION_ORDER[i + 1]} first.`,
+    );
+  }
+}
+
+export function assertDigest(value: string, field: string): string {
+  if (!DIGEST_PATTERN.test(value)) {
+    throw new Error(`${field} must be sha256:<64 lowercase hex digits> (got ${JSON.stringify(value)}).`);
+  }
+  return value;
+}
+
+/** The digest an environment runs, and the task definition that runs it. */
+export interface RunningImage {
+  readonly image: ImageReference;
+  readonly taskDefinitionArn: string;
+  readonly rolloutState?: string;
+  readonly gitSha?: string;
+}
+
+/**
+ * What an environment runs according to ECS: the image of the application container in the service's
+ * current task definition (the definition ECS converges to; a circuit-breaker rollback resets it).
+ * Refuses a service that does not exist, runs an image not pinned by digest, or whose current deployment
+ * failed. An IN_PROGRESS rollout is accepted: the deploy job that started it waited for stability before
+ * the promotion job could start, and the emulator never reports COMPLETED.
+ */
+export function runningImage(env: string, service: DeployedService | undefined): RunningImage {
+  if (!service) {
+    throw new Error(`${env} has no ECS service (cluster or service missing): nothing runs there to promote.`);
+  }
+  if (!service.image) {
+    throw new Error(
+      `${env}'s task definition ${service.taskDefinitionArn} runs ${JSON.stringify(service.imageUri)}, which is not pinned by digest; only digests are promoted.`,
+    );
+  }
+  const failed = service.deployments.find((d) => d.rolloutState === "FAILED");
+  if (failed) {
+    throw new Error(
+      `${env}'s deployment ${failed.id} (${failed.taskDefinitionArn}) FAILED: ${failed.rolloutStateReason ?? "circuit breaker"}. Refusing to promote from an environment whose rollout failed.`,
+    );
+  }
+  if (service.primary?.taskDefinitionArn && service.primary.taskDefinitionArn !== service.taskDefinitionArn) {
+    // Real ECS keeps these equal; a mismatch means a rollback or an update racing with us.
+    throw new Error(
+      `${env}'s primary deployment runs ${service.primary.taskDefinitionArn} but the service names ${service.taskDefinitionArn}; wait until the rollout settles.`,
+    );
+  }
+  return {
+    image: service.image,
+    taskDefinitionArn: service.taskDefinitionArn,
+    rolloutState: service.primary?.rolloutState,
+    gitSha: service.gitSha,
+  };
+}
+
+/** Refuses when the caller pinned a digest (e.g. the one the staging job promoted) and the source moved on. */
+export function assertExpectedDigest(env: string, running: RunningImage, expected: string | undefined): void {
+  if (expected && running.image.digest !== expected) {
+    throw new Error(
+      `${env} runs ${running.image.digest}, not the expected ${expected}: it changed since; refusing to promote a digest nobody asked for.`,
+    );
+  }
+}
