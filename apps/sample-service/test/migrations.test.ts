@@ -238,36 +238,31 @@ describe("runMigrations", () => {
 });
 
 describe("readMigrations", () => {
-  it("orders files by number, not by name", async () => {
+  /** A temp directory holding the given files, removed afterwards. */
+  function readFrom(files: Record<string, string>): string[] {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "migrations-"));
     try {
-      fs.writeFileSync(path.join(dir, "10_ten.sql"), "");
-      fs.writeFileSync(path.join(dir, "9_nine.sql"), "");
-      fs.writeFileSync(path.join(dir, "README.md"), "not a migration");
-      expect(readMigrations(dir).map((m) => m.name)).toEqual(["9_nine.sql", "10_ten.sql"]);
+      for (const [name, sql] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), sql);
+      return readMigrations(dir).map((m) => m.name);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it("orders files by number, not by name, and ignores other files", () => {
+    expect(readFrom({ "10_ten.sql": "", "9_nine.sql": "", "README.md": "not a migration" })).toEqual([
+      "9_nine.sql",
+      "10_ten.sql",
+    ]);
   });
 
   it("rejects a .sql file without a numeric prefix", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "migrations-"));
-    try {
-      fs.writeFileSync(path.join(dir, "create-things.sql"), "");
-      expect(() => readMigrations(dir)).toThrow(/create-things.sql must be named like 001_create_posts.sql/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    expect(() => readFrom({ "create-things.sql": "" })).toThrow(
+      /create-things.sql must be named like 001_create_posts.sql/,
+    );
   });
 
   it("rejects two files with the same number", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "migrations-"));
-    try {
-      fs.writeFileSync(path.join(dir, "001_a.sql"), "");
-      fs.writeFileSync(path.join(dir, "1_b.sql"), "");
-      expect(() => readMigrations(dir)).toThrow(/share version 1/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    expect(() => readFrom({ "001_a.sql": "", "1_b.sql": "" })).toThrow(/share version 1/);
   });
 });

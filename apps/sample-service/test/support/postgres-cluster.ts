@@ -13,15 +13,16 @@ const run = promisify(execFile);
 const PG_LIB_DIR = "/usr/lib/postgresql";
 
 /** The server binaries (`initdb`, `pg_ctl`), or an error saying how to get them. */
-export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
+export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env, libDir = PG_LIB_DIR): string {
   const candidates: string[] = [];
-  if (env.PG_BIN_DIR) candidates.push(env.PG_BIN_DIR);
-  if (fs.existsSync(PG_LIB_DIR)) {
+  // PLATFORM_PG_BIN_DIR: what tools/toolchain found (toolchain.env).
+  for (const dir of [env.PG_BIN_DIR, env.PLATFORM_PG_BIN_DIR]) if (dir) candidates.push(dir);
+  if (fs.existsSync(libDir)) {
     const versions = fs
-      .readdirSync(PG_LIB_DIR)
+      .readdirSync(libDir)
       .filter((v) => /^\d+$/.test(v))
       .sort((a, b) => Number(b) - Number(a));
-    candidates.push(...versions.map((v) => path.join(PG_LIB_DIR, v, "bin")));
+    candidates.push(...versions.map((v) => path.join(libDir, v, "bin")));
   }
   for (const dir of (env.PATH ?? "").split(path.delimiter)) if (dir) candidates.push(dir);
   const found = candidates.find(
@@ -29,8 +30,8 @@ export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env): string
   );
   if (found === undefined) {
     throw new Error(
-      "PostgreSQL server binaries (initdb, pg_ctl) not found in PG_BIN_DIR, " +
-        `${PG_LIB_DIR}/<version>/bin or PATH. The sample-service tests need a real PostgreSQL: ` +
+      "PostgreSQL server binaries (initdb, pg_ctl) not found in PG_BIN_DIR, PLATFORM_PG_BIN_DIR, " +
+        `${libDir}/<version>/bin or PATH. The sample-service tests need a real PostgreSQL: ` +
         "install it (Debian: apt-get install postgresql) or set PG_BIN_DIR.",
     );
   }
@@ -67,9 +68,13 @@ export class PostgresCluster implements ConnectionSettings {
   private constructor(
     readonly binDir: string,
     readonly baseDir: string,
-    readonly port: number,
+    private currentPort: number,
     readonly password: string,
   ) {}
+
+  get port(): number {
+    return this.currentPort;
+  }
 
   get dataDir(): string {
     return path.join(this.baseDir, "data");
@@ -106,7 +111,6 @@ export class PostgresCluster implements ConnectionSettings {
         [
           "",
           "listen_addresses = '127.0.0.1'",
-          `port = ${cluster.port}`,
           `unix_socket_directories = '${path.join(baseDir, "socket")}'`,
           "fsync = off",
           "synchronous_commit = off",
@@ -115,8 +119,16 @@ export class PostgresCluster implements ConnectionSettings {
           "",
         ].join("\n"),
       );
-      await cluster.start();
-      return cluster;
+      // The free port can be taken between probing and binding: try another one.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await cluster.start();
+          return cluster;
+        } catch (err) {
+          if (attempt >= 3 || !/could not bind|Address already in use/.test(String(err))) throw err;
+          cluster.currentPort = await freePort();
+        }
+      }
     } catch (err) {
       await cluster.destroy().catch(() => undefined);
       throw err;
@@ -125,7 +137,18 @@ export class PostgresCluster implements ConnectionSettings {
 
   /** Starts (again) and waits until it accepts connections. */
   async start(): Promise<void> {
-    await this.pg("pg_ctl", ["-D", this.dataDir, "-l", this.logFile, "-w", "-t", "60", "start"]);
+    await this.pg("pg_ctl", [
+      "-D",
+      this.dataDir,
+      "-l",
+      this.logFile,
+      "-o",
+      `-p ${this.port}`,
+      "-w",
+      "-t",
+      "60",
+      "start",
+    ]);
   }
 
   /** Fast shutdown: open sessions are terminated, as when a database instance goes away. */
