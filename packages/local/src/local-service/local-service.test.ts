@@ -92,8 +92,13 @@ describe("LocalService defaults", () => {
     });
   });
 
-  it("restarts unless stopped, limits memory to 512 MiB, and passes PORT", () => {
-    expect(containers[0]).toMatchObject({ restart: "unless-stopped", memory: 512, read_only: false });
+  it("restarts unless stopped, limits memory to 512 MiB without swap, and passes PORT", () => {
+    expect(containers[0]).toMatchObject({
+      restart: "unless-stopped",
+      memory: 512,
+      memory_swap: 512,
+      read_only: false,
+    });
     expect(containers[0].env).toEqual(["PORT=8080"]);
     expect(construct.port).toBe(8080);
   });
@@ -173,6 +178,7 @@ describe("LocalService props", () => {
       wait_timeout: 300,
       restart: "on-failure",
       memory: 1024,
+      memory_swap: 1024,
       read_only: true,
       tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
     });

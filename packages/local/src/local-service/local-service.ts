@@ -81,7 +81,7 @@ export interface LocalServiceProps {
    */
   readonly restartPolicy?: RestartPolicy;
   /**
-   * Memory limit per replica, in MiB.
+   * Memory limit per replica, in MiB (no swap on top, as on Fargate).
    * @default 512
    */
   readonly memoryMiB?: number;
@@ -250,6 +250,8 @@ export class LocalService extends Construct {
           waitTimeout: waitTimeoutSeconds,
           restart,
           memory: memoryMiB,
+          // Equal to memory = no swap, as on Fargate; unset, Docker reads back 2x memory (a diff on every plan).
+          memorySwap: memoryMiB,
           readOnly,
           tmpfs: readOnly ? { "/tmp": "rw,noexec,nosuid,size=64m" } : undefined,
           stopSignal: "SIGTERM",
