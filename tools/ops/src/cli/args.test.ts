@@ -1,0 +1,19 @@
+import { parseArgs } from "./args";
+
+describe("parseArgs", () => {
+  it("reads values in both forms and flags", () => {
+    const a = parseArgs(["promote", "--from", "dev", "--to=staging", "--dry-run"]);
+    expect(a.values).toEqual({ from: "dev", to: "staging" });
+    expect([...a.flags]).toEqual(["dry-run"]);
+  });
+  it("names unknown commands and options", () => {
+    expect(() => parseArgs(["deploy"])).toThrow(/Unknown command "deploy"/);
+    expect(() => parseArgs(["status", "--env", "dev", "--colour"])).toThrow(
+      /Unknown option --colour for status/,
+    );
+  });
+  it("requires values for valued options", () => {
+    expect(() => parseArgs(["status", "--env"])).toThrow(/--env needs a value/);
+    expect(() => parseArgs(["status", "--json=yes"])).toThrow(/--json is a flag/);
+  });
+});
