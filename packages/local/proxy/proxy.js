@@ -27,6 +27,8 @@ const HOP_BY_HOP = new Set([
   "trailer",
   "transfer-encoding",
   "upgrade",
+  // The body is buffered and sent at once, so a 100-continue handshake with the upstream is moot.
+  "expect",
 ]);
 /** Answered by the proxy itself: 200 when at least one upstream is ready (the container health check). */
 const PROXY_HEALTH_PATH = "/_proxy/health";
@@ -127,6 +129,8 @@ function createProxy(options) {
   /** @type {NodeJS.Timeout[]} */
   const timers = [];
   let stopped = false;
+  /** Last resolution error, logged once per change rather than every interval. */
+  let lastResolveError = "";
 
   /** @param {Upstream} upstream @param {Upstream["state"]} state @param {string} why */
   function setState(upstream, state, why) {
@@ -153,11 +157,15 @@ function createProxy(options) {
         if (code === dns.NOTFOUND || code === dns.NODATA) {
           addresses = [];
         } else {
-          opts.log(`resolve ${opts.upstreamHost} failed: ${code ?? error}`);
+          const message = `resolve ${opts.upstreamHost} failed: ${code ?? error}`;
+          if (message !== lastResolveError)
+            opts.log(`${message} (keeping ${upstreams.size} known upstreams)`);
+          lastResolveError = message;
           return;
         }
       }
     }
+    lastResolveError = "";
     if (stopped) return;
     const current = new Set(addresses);
     for (const address of addresses) {
