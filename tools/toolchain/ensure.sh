@@ -16,6 +16,7 @@
 #   PLATFORM_PROVIDER_SEARCH_ROOTS  extra colon-separated roots to search for a provider mirror
 #   PLATFORM_BASE_IMAGES          "auto" (default), "local" (always build stand-ins) or "public"
 #   PLATFORM_DOCKER_NETWORKING    "bridge" (default) or "host" (--bridge=none, no iptables)
+#   PLATFORM_ENSURE_STOP_AFTER    "providers": only the Terraform and provider steps
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -324,6 +325,14 @@ fi
 } >"$CLI_CONFIG.tmp"
 if cmp -s "$CLI_CONFIG.tmp" "$CLI_CONFIG"; then rm -f "$CLI_CONFIG.tmp"; else mv "$CLI_CONFIG.tmp" "$CLI_CONFIG"; fi
 say "terraform CLI config: $CLI_CONFIG (mirror $MIRROR: ${MIRRORED[*]:-none})"
+
+# Only Terraform + providers (e.g. to exercise the OpenTofu fallback without starting services).
+if [ "${PLATFORM_ENSURE_STOP_AFTER:-}" = "providers" ]; then
+  say "PLATFORM_ENSURE_STOP_AFTER=providers: skipping services and images; toolchain.env not written"
+  printf '{"terraform":"%s","terraformVersion":"%s","terraformEngine":"%s","cliConfig":"%s","dockerProviderVersion":"%s"}\n' \
+    "$TF_BIN" "$TF_VERSION" "$TF_ENGINE" "$CLI_CONFIG" "$DOCKER_PROVIDER_VERSION"
+  exit 0
+fi
 
 # =============================================================================================
 # c. Docker engine
