@@ -73,7 +73,10 @@ function synthOrUndefined(
 function requireValue(args: ParsedArgs, name: string): string {
   // Nx configurations (-c <env>) pass the environment as PLATFORM_ENV, as the stacks' targets do.
   const v = args.values[name] ?? (name === "env" ? process.env.PLATFORM_ENV?.trim() : undefined);
-  if (!v) throw new Error(`${args.command} needs --${name}${name === "env" ? " (or -c <env> through Nx)" : ""}\n${USAGE}`);
+  if (!v)
+    throw new Error(
+      `${args.command} needs --${name}${name === "env" ? " (or -c <env> through Nx)" : ""}\n${USAGE}`,
+    );
   return v;
 }
 

@@ -19,10 +19,14 @@ describe("readSynthesizedEnvironment", () => {
       stacks: {
         bootstrap: stack("bootstrap", { terraform: { backend: { local: { path: "x" } } } }),
         registry: stack("registry", s3("shared/registry.tfstate")),
-        "service-dev": stack("service-dev", {
-          ...s3("dev/service.tfstate"),
-          provider: { aws: [{ region: "us-east-2" }, { region: "eu-west-1", alias: "state_reader" }] },
-        }),
+        "service-dev": {
+          ...stack("service-dev", {
+            ...s3("dev/service.tfstate"),
+            provider: { aws: [{ region: "us-east-2" }, { region: "eu-west-1", alias: "state_reader" }] },
+          }),
+          dependencies: ["registry", "network-dev"],
+        },
+        "network-dev": stack("network-dev", s3("dev/network.tfstate")),
       },
     };
     writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
@@ -34,6 +38,7 @@ describe("readSynthesizedEnvironment", () => {
     expect(env.region).toBe("us-east-2");
     expect(env.serviceStack).toBe("service-dev");
     expect(env.stateObjects.map((o) => `${o.stack}=s3://${o.bucket}/${o.key}`)).toEqual([
+      "network-dev=s3://tfstate/dev/network.tfstate",
       "registry=s3://tfstate/shared/registry.tfstate",
       "service-dev=s3://tfstate/dev/service.tfstate",
     ]);

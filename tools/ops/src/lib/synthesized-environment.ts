@@ -37,6 +37,26 @@ interface StackJson {
   readonly provider?: { readonly aws?: ReadonlyArray<{ readonly region?: string; readonly alias?: string }> };
 }
 
+/** Stacks after the stacks they read from (registry and network before service), ties by name. */
+function dependencyOrder<T extends { readonly name: string; readonly dependencies?: readonly string[] }>(
+  stacks: T[],
+): T[] {
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const out: T[] = [];
+  const seen = new Set<string>();
+  const visit = (s: T) => {
+    if (seen.has(s.name)) return;
+    seen.add(s.name);
+    for (const d of s.dependencies ?? []) {
+      const dep = byName.get(d);
+      if (dep) visit(dep);
+    }
+    out.push(s);
+  };
+  for (const s of [...stacks].sort((a, b) => a.name.localeCompare(b.name))) visit(s);
+  return out;
+}
+
 /** Default synth output of an environment: `stacks/cdktf.out/<env>` (what `nx run stacks:synth -c <env>` writes). */
 export function defaultSynthDir(repoRoot: string, env: string): string {
   return join(repoRoot, "stacks", "cdktf.out", env);
@@ -59,7 +79,7 @@ export function readSynthesizedEnvironment(outdir: string, env: string): Synthes
   const stateObjects: StateObject[] = [];
   let region: string | undefined;
   let serviceStack: string | undefined;
-  for (const s of Object.values(manifest.stacks ?? {})) {
+  for (const s of dependencyOrder(Object.values(manifest.stacks ?? {}))) {
     const json = JSON.parse(readFileSync(join(dir, s.synthesizedStackPath), "utf8")) as StackJson;
     const backend = json.terraform?.backend?.s3;
     const providerRegion = json.provider?.aws?.find((p) => !p.alias)?.region;
