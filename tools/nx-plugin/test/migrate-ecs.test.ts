@@ -138,15 +138,17 @@ describe("migrate and wait-stable against emulated ECS (moto)", () => {
       environment: "dev",
     });
     writeJsonFile(join(dir, "outputs.json"), {
-      "service-dev": {
-        cluster_arn: clusterArn,
-        service_name: `${name}-svc`,
-        container_name: "app",
-        migration_task_family: `${name}-migrate`,
-        migration_container_name: "migrate",
-        migration_subnet_ids: [network.subnetId],
-        migration_security_group_ids: [network.securityGroupId],
-        service_url: "http://placeholder.invalid",
+      stacks: {
+        "service-dev": {
+          cluster_arn: clusterArn,
+          service_name: `${name}-svc`,
+          container_name: "app",
+          migration_task_family: `${name}-migrate`,
+          migration_container_name: "migrate",
+          migration_subnet_ids: [network.subnetId],
+          migration_security_group_ids: [network.securityGroupId],
+          service_url: "http://placeholder.invalid",
+        },
       },
     });
   });
@@ -218,7 +220,9 @@ describe("migrate and wait-stable against emulated ECS (moto)", () => {
   });
 
   it("names the missing stack output before anything changes", async () => {
-    writeJsonFile(join(dir, "outputs-partial.json"), { "service-dev": { cluster_arn: clusterArn } });
+    writeJsonFile(join(dir, "outputs-partial.json"), {
+      stacks: { "service-dev": { cluster_arn: clusterArn } },
+    });
     await expect(
       migrateAws({ ...options(), outputsFile: join(dir, "outputs-partial.json") }, process.env, log),
     ).rejects.toThrow(/Stack output "migration_task_family" is missing from .*outputs-partial.json/);

@@ -103,17 +103,22 @@ describe("migrate (local): the service image's migrate command against PostgreSQ
       toolchain(),
       log,
     );
-    // What the local stacks export for the migrate step.
+    // What the local stacks export for the migrate step (no password: migrate reads the database
+    // container's POSTGRES_PASSWORD).
     writeJsonFile(join(dir, "outputs.json"), {
-      network_name: name,
-      migration_environment: JSON.stringify({
-        PGHOST: `${name}-db`,
-        PGPORT: "5432",
-        PGUSER: "postgres",
-        PGPASSWORD: password,
-        PGDATABASE: "app",
-        PGSSLMODE: "disable",
-      }),
+      environment: "local",
+      stacks: {
+        local: {
+          network_name: name,
+          migration_environment: {
+            PGHOST: `${name}-db`,
+            PGPORT: "5432",
+            PGUSER: "postgres",
+            PGDATABASE: "app",
+            PGSSLMODE: "disable",
+          },
+        },
+      },
     });
     for (let i = 0; ; i++) {
       const ready = await docker(["exec", `${name}-db`, "pg_isready", "-U", "postgres", "-d", "app"], [1, 2]);

@@ -65,8 +65,11 @@ describe("push to emulated ECR (moto + loopback registry)", () => {
       new CreateRepositoryCommand({ repositoryName: name, imageTagMutability: "IMMUTABLE" }),
     );
     repositoryUri = created.repository?.repositoryUri ?? "";
-    // The registry stack's output, as stacks/dist/outputs/<env>.json nests it per stack.
-    writeFileSync(join(out, "outputs.json"), JSON.stringify({ registry: { repository_url: repositoryUri } }));
+    // The registry stack's output, as stacks/out/outputs/<env>.json nests it per stack.
+    writeFileSync(
+      join(out, "outputs.json"),
+      JSON.stringify({ stacks: { registry: { repository_url: repositoryUri } } }),
+    );
   });
 
   afterAll(async () => {

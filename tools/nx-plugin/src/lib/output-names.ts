@@ -18,7 +18,7 @@ export const OUTPUTS = {
   migrationEnvironment: "migration_environment",
 } as const;
 
-/** The command that writes stacks/dist/outputs/<env>.json for an environment. */
+/** The command that writes stacks/out/outputs/<env>.json for an environment. */
 export function outputsProducer(environment: string, foundation: boolean): string {
   return foundation
     ? `npx nx run stacks:apply-foundation -c ${environment}`

@@ -57,7 +57,7 @@ export function normalizeApplyOptions(options: ApplyExecutorOptions, root: strin
     ),
     outputsFile: resolveEnvPath(
       root,
-      requireString(options.outputsFile ?? "stacks/dist/outputs/{environment}.json", "outputsFile"),
+      requireString(options.outputsFile ?? "stacks/out/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     timeoutSeconds: requirePositiveNumber(options.timeoutSeconds ?? 900, "timeoutSeconds"),

@@ -50,14 +50,17 @@ export async function migrateLocal(
   const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, true));
   const network = outputs.string(OUTPUTS.networkName);
   const dbEnv = outputs.record(OUTPUTS.migrationEnvironment);
-  const env = childEnv(toolchain, dbEnv);
-  await assertDockerEngine(env);
+  await assertDockerEngine(childEnv(toolchain));
+  const secrets = dbEnv.PGPASSWORD
+    ? {}
+    : await localDatabasePassword(dbEnv.PGHOST, childEnv(toolchain), o.environment);
+  const env = childEnv(toolchain, { ...dbEnv, ...secrets });
 
   const name = `migrate-${o.environment}-${Date.now()}`;
   const args = localMigrationRunArgs({
     name,
     network,
-    envKeys: Object.keys(dbEnv),
+    envKeys: [...Object.keys(dbEnv), ...Object.keys(secrets)],
     image: pushed.reference,
     command: o.command,
     labels: { "platform.migration": o.environment, "org.opencontainers.image.revision": pushed.gitSha },
@@ -96,6 +99,31 @@ export async function migrateLocal(
   }
   log.info(`migration succeeded in ${record.durationSeconds}s -> ${o.outputFile}`);
   return record;
+}
+
+/**
+ * The local stacks keep the database password out of their outputs; the migration uses the one the
+ * running database container was started with (its POSTGRES_PASSWORD).
+ */
+async function localDatabasePassword(
+  host: string | undefined,
+  env: NodeJS.ProcessEnv,
+  environment: string,
+): Promise<{ PGPASSWORD: string }> {
+  if (!host) throw new Error("The local migration environment has no PGHOST.");
+  const res = await run("docker", ["container", "inspect", "--format", "{{json .Config.Env}}", host], {
+    env,
+    allowExitCodes: [1],
+  });
+  if (res.exitCode !== 0) {
+    throw new Error(
+      `The database container ${host} does not exist; apply the local foundation first ` +
+        `(\`${outputsProducer(environment, true)}\`).`,
+    );
+  }
+  const entry = (JSON.parse(res.stdout) as string[]).find((e) => e.startsWith("POSTGRES_PASSWORD="));
+  if (!entry) throw new Error(`The database container ${host} has no POSTGRES_PASSWORD to connect with.`);
+  return { PGPASSWORD: entry.slice("POSTGRES_PASSWORD=".length) };
 }
 
 export async function migrateAws(

@@ -52,7 +52,7 @@ export function normalizeMigrateOptions(
     ),
     outputsFile: resolveEnvPath(
       root,
-      requireString(options.outputsFile ?? "stacks/dist/outputs/{environment}.json", "outputsFile"),
+      requireString(options.outputsFile ?? "stacks/out/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     outputFile: resolveEnvPath(

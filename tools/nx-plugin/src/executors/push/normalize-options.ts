@@ -39,7 +39,7 @@ export function normalizePushOptions(options: PushExecutorOptions, root: string)
     ),
     outputsFile: resolveEnvPath(
       root,
-      requireString(options.outputsFile ?? "stacks/dist/outputs/{environment}.json", "outputsFile"),
+      requireString(options.outputsFile ?? "stacks/out/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     repositoryUrlOutput: requireString(

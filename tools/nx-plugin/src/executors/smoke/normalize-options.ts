@@ -43,7 +43,7 @@ export function normalizeSmokeOptions(options: SmokeExecutorOptions, root: strin
     ),
     outputsFile: resolveEnvPath(
       root,
-      requireString(options.outputsFile ?? "stacks/dist/outputs/{environment}.json", "outputsFile"),
+      requireString(options.outputsFile ?? "stacks/out/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     path,

@@ -33,7 +33,7 @@ export default async function summaryExecutor(
       ? (JSON.parse(readFileSync(migrationFile, "utf8")) as MigrationRecord)
       : undefined;
     const outputs = StackOutputs.load(
-      file(options.outputsFile, "stacks/dist/outputs/{environment}.json", "outputsFile"),
+      file(options.outputsFile, "stacks/out/outputs/{environment}.json", "outputsFile"),
       outputsProducer(environment, false),
     );
     const url = outputs.string(OUTPUTS.serviceUrl);
