@@ -4,6 +4,7 @@ import {
   type LocalEnvironmentConfigInput,
   parseAwsEnvironmentConfig,
   parseEnvironmentConfig,
+  parseSharedConfig,
 } from "./environment-config";
 import { describeFargateMemory, isFargateCombination } from "./fargate-sizes";
 
@@ -273,5 +274,29 @@ describe("Fargate sizes", () => {
   it("describes the allowed memory per CPU", () => {
     expect(describeFargateMemory(256)).toBe("512, 1024, 2048");
     expect(describeFargateMemory(8192)).toBe("16384..61440 in steps of 4096");
+  });
+});
+
+describe("parseSharedConfig", () => {
+  const shared = () => ({
+    stateBucket: "fargate-platform-tfstate",
+    region: "eu-west-1",
+    registry: { repositoryName: "sample-service", keepTaggedImages: 30, expireUntaggedAfterDays: 7 },
+  });
+
+  it("accepts a valid shared config", () => {
+    expect(parseSharedConfig(shared(), FILE).tags).toEqual({});
+  });
+
+  it("rejects a bucket name S3 does not allow", () => {
+    expect(() => parseSharedConfig({ ...shared(), stateBucket: "Bad_Bucket" }, FILE)).toThrow(
+      /stateBucket: must be an S3 bucket name/,
+    );
+  });
+
+  it("rejects a bad repository name", () => {
+    expect(() =>
+      parseSharedConfig({ ...shared(), registry: { ...shared().registry, repositoryName: "Sample" } }, FILE),
+    ).toThrow(/registry\.repositoryName: must be an ECR repository name/);
   });
 });

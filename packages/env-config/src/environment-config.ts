@@ -296,3 +296,41 @@ function hostBitsZero(c: string): boolean {
   const hostBits = 32 - Number(prefix);
   return n % 2 ** hostBits === 0;
 }
+
+const sharedSchema = z.strictObject({
+  /** S3 bucket holding every stack's state; created by the bootstrap stack. Globally unique. */
+  stateBucket: z
+    .string({ error: "must be a string" })
+    .regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+      error: "must be an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'",
+    }),
+  /** Region of the state bucket and of the shared registry. */
+  region,
+  registry: z.strictObject({
+    /** ECR repository name of the service image. */
+    repositoryName: z
+      .string({ error: "must be a string" })
+      .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+        error: "must be an ECR repository name (lower-case letters, digits, '.', '_', '-', '/')",
+      }),
+    /** Tagged images kept by the lifecycle policy. */
+    keepTaggedImages: intRange(1, 1000),
+    /** Days after which untagged images expire. */
+    expireUntaggedAfterDays: intRange(1, 365),
+  }),
+  tags: tags.default({}),
+});
+
+/** Settings shared by all AWS environments: the state bucket and the shared image registry. */
+export type SharedConfig = z.output<typeof sharedSchema>;
+export type SharedConfigInput = z.input<typeof sharedSchema>;
+
+/** Validates the shared settings; errors name the file and field like {@link parseEnvironmentConfig}. */
+export function parseSharedConfig(raw: unknown, sourceName: string): SharedConfig {
+  const result = sharedSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new EnvironmentConfigError(
+    sourceName,
+    result.error.issues.flatMap((i) => toProblems(i, raw)),
+  );
+}

@@ -1,0 +1,387 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App, Testing } from "cdktf";
+import { DIGEST_A, resourcesOf, synthEnv, type TfJson } from "./__tests__/synth";
+import { defineAwsStacks, defineEnvironmentStacks } from "./app";
+import { AWS_SERVICES_USED, serviceOfResourceType } from "./aws/endpoint-override";
+import { ENVIRONMENT_NAMES, loadEnvironmentConfig, loadSharedConfig } from "./config";
+import { settingsFromEnv } from "./settings";
+
+/** A Terraform interpolation string, `${expr}`. */
+const tf = (expr: string) => `\${${expr}}`;
+const AWS_ENVS = ["dev", "staging", "prod"] as const;
+const EMULATOR = { AWS_ENDPOINT_URL: "http://127.0.0.1:4566" };
+
+function s3Backend(json: TfJson) {
+  return json.terraform.backend.s3;
+}
+
+describe("environments", () => {
+  it.each(ENVIRONMENT_NAMES)("%s synthesizes", (env) => {
+    const { json } = synthEnv(env);
+    expect(Object.keys(json).length).toBeGreaterThan(0);
+    for (const stack of Object.values(json))
+      expect(Object.keys(stack.resource ?? {}).length).toBeGreaterThan(0);
+  });
+
+  it("defines the AWS layers per environment, the registry shared", () => {
+    expect(Object.keys(synthEnv("dev").json)).toEqual([
+      "bootstrap",
+      "registry",
+      "network-dev",
+      "database-dev",
+      "service-dev",
+    ]);
+    expect(Object.keys(synthEnv("prod").json)).toEqual([
+      "bootstrap",
+      "registry",
+      "network-prod",
+      "database-prod",
+      "service-prod",
+    ]);
+  });
+
+  it("records the dependency order: database after network, service after all", () => {
+    const { defined } = synthEnv("dev");
+    const deps = Object.fromEntries(
+      defined.stacks.map((s) => [s.node.id, s.dependencies.map((d) => d.node.id)]),
+    );
+    expect(deps["database-dev"]).toEqual(["network-dev"]);
+    expect(deps["service-dev"]).toEqual(["registry", "network-dev", "database-dev"]);
+  });
+});
+
+describe("remote state", () => {
+  const all = AWS_ENVS.flatMap((env) =>
+    Object.entries(synthEnv(env).json)
+      .filter(([name]) => name !== "bootstrap")
+      .map(([name, json]) => ({ env, name, backend: s3Backend(json) })),
+  );
+
+  it("uses key <env>/<layer>.tfstate, and shared/registry.tfstate for the registry", () => {
+    const keys = Object.fromEntries(all.filter((s) => s.env === "dev").map((s) => [s.name, s.backend.key]));
+    expect(keys).toEqual({
+      registry: "shared/registry.tfstate",
+      "network-dev": "dev/network.tfstate",
+      "database-dev": "dev/database.tfstate",
+      "service-dev": "dev/service.tfstate",
+    });
+  });
+
+  it("gives every per-environment stack a distinct key", () => {
+    const perEnv = all.filter((s) => s.name !== "registry").map((s) => s.backend.key);
+    expect(new Set(perEnv).size).toBe(perEnv.length);
+  });
+
+  it("encrypts every state object and locks with an S3 lock file", () => {
+    for (const s of all) {
+      expect(s.backend).toEqual(
+        expect.objectContaining({ encrypt: true, use_lockfile: true, bucket: "fargate-platform-tfstate" }),
+      );
+    }
+  });
+
+  it("keeps the bootstrap stack on local state under the git-ignored state folder", () => {
+    const { json } = synthEnv("dev");
+    expect(json.bootstrap.terraform.backend).toEqual({
+      local: { path: "/tmp/platform-test-state/bootstrap/terraform.tfstate" },
+    });
+  });
+
+  it("takes the bucket from PLATFORM_STATE_BUCKET when set", () => {
+    const { json } = synthEnv("dev", { PLATFORM_STATE_BUCKET: "acme-tfstate" });
+    expect(s3Backend(json["network-dev"]).bucket).toBe("acme-tfstate");
+  });
+
+  it("reads upstream outputs from the state object only when it exists, with placeholders otherwise", () => {
+    const { json } = synthEnv("dev");
+    const db = json["database-dev"];
+    expect(db.data.aws_s3_object.network_state).toEqual(
+      expect.objectContaining({
+        bucket: "fargate-platform-tfstate",
+        key: "dev/network.tfstate",
+        count: tf('contains(data.aws_s3_objects.network_state_keys.keys, "dev/network.tfstate") ? 1 : 0'),
+      }),
+    );
+    expect(db.locals.network_defaults.vpc_id).toBe("vpc-placeholder");
+    expect(db.locals.network_outputs).toMatch(
+      /merge\(local\.network_defaults, .*data\.aws_s3_object\.network_state\[0\]\.body/,
+    );
+    expect(resourcesOf(db, "aws_db_subnet_group")[0].subnet_ids).toBe(
+      tf("local.network_outputs.private_subnet_ids"),
+    );
+  });
+});
+
+describe("endpoint override", () => {
+  it("targets real AWS when AWS_ENDPOINT_URL is unset: no endpoints, no skip flags, no static keys", () => {
+    const { json } = synthEnv("dev");
+    const provider = json["service-dev"].provider.aws[0];
+    expect(provider.endpoints).toBeUndefined();
+    expect(provider.skip_credentials_validation).toBeUndefined();
+    expect(provider.access_key).toBeUndefined();
+    expect(s3Backend(json["service-dev"]).endpoints).toBeUndefined();
+  });
+
+  it("points provider and backend at the emulator when AWS_ENDPOINT_URL is set", () => {
+    const { json } = synthEnv("dev", EMULATOR);
+    const provider = json["service-dev"].provider.aws[0];
+    expect(provider).toEqual(
+      expect.objectContaining({
+        s3_use_path_style: true,
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: "true",
+        access_key: "test",
+        secret_key: "test",
+      }),
+    );
+    for (const service of AWS_SERVICES_USED)
+      expect(provider.endpoints[0][service]).toBe("http://127.0.0.1:4566");
+    expect(s3Backend(json["service-dev"])).toEqual(
+      expect.objectContaining({
+        endpoints: {
+          s3: EMULATOR.AWS_ENDPOINT_URL,
+          sts: EMULATOR.AWS_ENDPOINT_URL,
+          iam: EMULATOR.AWS_ENDPOINT_URL,
+          dynamodb: EMULATOR.AWS_ENDPOINT_URL,
+        },
+        use_path_style: true,
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+      }),
+    );
+  });
+
+  it("uses the caller's credentials when the environment has them", () => {
+    const { json } = synthEnv("dev", { ...EMULATOR, AWS_ACCESS_KEY_ID: "AKIA" });
+    expect(json["service-dev"].provider.aws[0].access_key).toBeUndefined();
+  });
+
+  it("rejects an endpoint that is not a URL, naming the variable", () => {
+    expect(() => synthEnv("dev", { AWS_ENDPOINT_URL: "localhost 4566" })).toThrow(
+      /AWS_ENDPOINT_URL must be a URL/,
+    );
+  });
+
+  it("has an endpoint for every AWS resource and data source type the stacks use", () => {
+    const { json } = synthEnv("prod", EMULATOR);
+    const types = new Set<string>();
+    for (const stack of Object.values(json)) {
+      for (const t of Object.keys(stack.resource ?? {})) types.add(t);
+      for (const t of Object.keys(stack.data ?? {})) types.add(t);
+    }
+    const unmapped = [...types].filter((t) => t.startsWith("aws_") && !serviceOfResourceType(t));
+    expect(unmapped).toEqual([]);
+  });
+});
+
+describe("bootstrap stack", () => {
+  const { json } = synthEnv("dev");
+  const b = json.bootstrap;
+
+  it("creates the state bucket protected from destroy", () => {
+    const bucket = resourcesOf(b, "aws_s3_bucket")[0];
+    expect(bucket.bucket).toBe("fargate-platform-tfstate");
+    expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("versions and encrypts the bucket", () => {
+    expect(resourcesOf(b, "aws_s3_bucket_versioning")[0].versioning_configuration).toEqual({
+      status: "Enabled",
+    });
+    expect(resourcesOf(b, "aws_s3_bucket_server_side_encryption_configuration")[0].rule[0]).toEqual(
+      expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }),
+    );
+  });
+
+  it("blocks all public access", () => {
+    expect(resourcesOf(b, "aws_s3_bucket_public_access_block")[0]).toEqual(
+      expect.objectContaining({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      }),
+    );
+  });
+
+  it("denies every request not made over TLS", () => {
+    const policy = JSON.parse(resourcesOf(b, "aws_s3_bucket_policy")[0].policy);
+    expect(policy.Statement[0]).toEqual(
+      expect.objectContaining({
+        Effect: "Deny",
+        Action: "s3:*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+    );
+  });
+
+  it("leaves the TLS-only policy out for a plain-http emulator, which would enforce it against itself", () => {
+    const emulated = synthEnv("dev", EMULATOR).json.bootstrap;
+    expect(resourcesOf(emulated, "aws_s3_bucket_policy")).toEqual([]);
+    expect(emulated.terraform.backend.local.path).toBe("/tmp/platform-test-state/bootstrap/emulator.tfstate");
+  });
+});
+
+describe("service stack", () => {
+  const { json } = synthEnv("dev");
+  const svc = json["service-dev"];
+
+  it("deploys the image by digest from the shared registry's repository", () => {
+    const output = svc.output.image.value;
+    expect(output).toContain(`\${local.registry_outputs.repository_url}@${DIGEST_A}`);
+  });
+
+  it("admits the service and migration tasks into the database security group", () => {
+    const rules = resourcesOf(svc, "aws_vpc_security_group_ingress_rule").filter(
+      (r) => r.security_group_id === tf("local.database_outputs.db_security_group_id"),
+    );
+    expect(rules).toHaveLength(2);
+    for (const r of rules)
+      expect(r).toEqual(expect.objectContaining({ from_port: 5432, to_port: 5432, ip_protocol: "tcp" }));
+  });
+
+  it("takes database credentials from the RDS-managed secret, never as plain environment", () => {
+    const containers = JSON.parse(resourcesOf(svc, "aws_ecs_task_definition")[0].container_definitions);
+    const env = containers[0].environment.map((e: { name: string }) => e.name);
+    expect(env).not.toContain("PGPASSWORD");
+    expect(containers[0].secrets).toEqual(
+      expect.arrayContaining([
+        { name: "PGPASSWORD", valueFrom: `${tf("local.database_outputs.db_secret_arn")}:password::` },
+        { name: "PGUSER", valueFrom: `${tf("local.database_outputs.db_secret_arn")}:username::` },
+      ]),
+    );
+  });
+
+  it("exports what the migrate step needs under stable names", () => {
+    expect(Object.keys(svc.output)).toEqual(
+      expect.arrayContaining([
+        "cluster_arn",
+        "migration_task_family",
+        "migration_container_name",
+        "migration_subnet_ids",
+        "migration_security_group_ids",
+        "log_group_name",
+        "service_url",
+      ]),
+    );
+  });
+
+  it("ignores moto's availability_zone_rebalancing drift on the ECS service", () => {
+    expect(resourcesOf(svc, "aws_ecs_service")[0].lifecycle.ignore_changes).toContain(
+      "availability_zone_rebalancing",
+    );
+  });
+
+  it("uses a placeholder digest when nothing was pushed", () => {
+    const { json: placeholder } = synthEnv("dev", {
+      PLATFORM_IMAGE_DIGEST: "",
+      PLATFORM_REPO_ROOT: "/nonexistent",
+    });
+    expect(placeholder["service-dev"].output.image.value).toContain(`@sha256:${"0".repeat(64)}`);
+  });
+});
+
+/** Replaces every occurrence of environment-specific strings so two environments' JSON can be compared. */
+function normalize(value: unknown, env: string): unknown {
+  return JSON.parse(JSON.stringify(value).replaceAll(env, "ENV"));
+}
+
+describe("prod differs from dev only by config", () => {
+  const dev = synthEnv("dev").json;
+  const prod = synthEnv("prod").json;
+
+  it("has the same resource types in every layer", () => {
+    for (const layer of ["network", "database", "service"]) {
+      expect(Object.keys(prod[`${layer}-prod`].resource).sort()).toEqual(
+        Object.keys(dev[`${layer}-dev`].resource).sort(),
+      );
+    }
+  });
+
+  it("runs a NAT gateway per AZ in prod (3) and a single one in dev", () => {
+    expect(resourcesOf(dev["network-dev"], "aws_nat_gateway")).toHaveLength(1);
+    expect(resourcesOf(prod["network-prod"], "aws_nat_gateway")).toHaveLength(3);
+  });
+
+  it("makes the prod database Multi-AZ, deletion-protected, with a final snapshot", () => {
+    const devDb = resourcesOf(dev["database-dev"], "aws_db_instance")[0];
+    const prodDb = resourcesOf(prod["database-prod"], "aws_db_instance")[0];
+    expect(devDb).toEqual(
+      expect.objectContaining({ multi_az: false, deletion_protection: false, skip_final_snapshot: true }),
+    );
+    expect(prodDb).toEqual(
+      expect.objectContaining({ multi_az: true, deletion_protection: true, skip_final_snapshot: false }),
+    );
+    expect(prodDb.instance_class).toBe("db.m6g.large");
+  });
+
+  it("synthesizes the same from prod's config under another name: nothing branches on the name", () => {
+    // If a stack tested `env === "prod"`, renaming prod's config would change more than the names.
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "stacks-test-")) });
+    const prodConfig = loadEnvironmentConfig("prod");
+    if (prodConfig.kind !== "aws") throw new Error("prod must be an AWS environment");
+    const shared = loadSharedConfig();
+    const settings = settingsFromEnv(shared, { PLATFORM_LOCAL_STATE_DIR: "/tmp/platform-test-state" });
+    const image = { digest: DIGEST_A, source: "test", placeholder: false };
+    const renamed = defineAwsStacks(app, { ...prodConfig, name: "qa" }, shared, settings, image);
+    for (const stack of renamed.filter((s) => s.node.id.endsWith("-qa"))) {
+      const layer = stack.node.id.replace(/-qa$/, "");
+      // The config's own tags still say "platform-prod": normalize both names on this side.
+      expect(normalize(normalize(JSON.parse(Testing.synth(stack)), "qa"), "prod")).toEqual(
+        normalize(prod[`${layer}-prod`], "prod"),
+      );
+    }
+  });
+
+  it("sizes tasks from config", () => {
+    const devTask = resourcesOf(dev["service-dev"], "aws_ecs_task_definition")[0];
+    const prodTask = resourcesOf(prod["service-prod"], "aws_ecs_task_definition")[0];
+    expect([devTask.cpu, devTask.memory]).toEqual(["256", "512"]);
+    expect([prodTask.cpu, prodTask.memory]).toEqual(["1024", "2048"]);
+  });
+});
+
+describe("local environment", () => {
+  const { json } = synthEnv("local");
+
+  it("keeps the data volume in its own stack, protected from destroy", () => {
+    expect(Object.keys(json)).toEqual(["local-data", "local"]);
+    expect(resourcesOf(json["local-data"], "docker_volume")[0].lifecycle).toEqual({ prevent_destroy: true });
+    expect(resourcesOf(json.local, "docker_volume")).toEqual([]);
+  });
+
+  it("lets the volume go only when destroy asks for the data too", () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "stacks-test-")) });
+    const defined = defineEnvironmentStacks(app, {
+      env: "local",
+      allowDataDestroy: true,
+      environ: { PLATFORM_IMAGE_DIGEST: DIGEST_A, PLATFORM_PROXY_IMAGE_DIGEST: DIGEST_A },
+    });
+    const data = JSON.parse(Testing.synth(defined.stacks[0]));
+    expect(resourcesOf(data, "docker_volume")[0].lifecycle).toEqual({ prevent_destroy: false });
+  });
+
+  it("stores state locally under the git-ignored state folder", () => {
+    expect(json.local.terraform.backend).toEqual({
+      local: { path: "/tmp/platform-test-state/local/local.tfstate" },
+    });
+    expect(json["local-data"].terraform.backend).toEqual({
+      local: { path: "/tmp/platform-test-state/local/local-data.tfstate" },
+    });
+  });
+
+  it("runs the pushed service image by digest from the loopback registry and publishes the proxy port", () => {
+    const containers = resourcesOf(json.local, "docker_container");
+    const images = containers.map((c) => c.image);
+    expect(images).toContain(`127.0.0.1:5001/sample-service@${DIGEST_A}`);
+    expect(images.filter((i) => i === `127.0.0.1:5001/sample-service@${DIGEST_A}`)).toHaveLength(2);
+    expect(json.local.output.service_url.value).toBe("http://127.0.0.1:8080");
+  });
+
+  it("takes the database password from a sensitive variable, not from code", () => {
+    expect(json.local.variable.postgres_password).toEqual(expect.objectContaining({ sensitive: true }));
+  });
+});

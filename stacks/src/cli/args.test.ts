@@ -1,0 +1,86 @@
+import { parseArgs, selectStacks } from "./args";
+import { terraformEnv } from "./terraform";
+import { parseEnvFile } from "./toolchain";
+
+describe("parseArgs", () => {
+  it("reads the command, environment and flags", () => {
+    expect(
+      parseArgs(["apply", "--env", "dev", "--saved", "--stack", "network,service", "--emulator"]),
+    ).toEqual({
+      command: "apply",
+      env: "dev",
+      stacks: ["network", "service"],
+      saved: true,
+      allowProd: false,
+      includeData: false,
+      emulator: true,
+      rest: [],
+    });
+  });
+
+  it("takes the environment from PLATFORM_ENV (what the Nx configurations set)", () => {
+    expect(parseArgs(["state", "show", "aws_vpc.main"], { PLATFORM_ENV: "staging" })).toEqual(
+      expect.objectContaining({ command: "state", env: "staging", rest: ["show", "aws_vpc.main"] }),
+    );
+  });
+
+  it("lets --env override PLATFORM_ENV", () => {
+    expect(parseArgs(["plan", "--env=prod"], { PLATFORM_ENV: "dev" }).env).toBe("prod");
+  });
+
+  it("rejects an unknown command, listing the commands", () => {
+    expect(() => parseArgs(["deploy"])).toThrow(
+      /Unknown command "deploy"; one of synth, validate, plan, apply/,
+    );
+  });
+
+  it("rejects an unknown option", () => {
+    expect(() => parseArgs(["plan", "--force"])).toThrow(/Unknown option --force/);
+  });
+
+  it("rejects an option without its value", () => {
+    expect(() => parseArgs(["plan", "--env"])).toThrow(/--env needs a value/);
+  });
+});
+
+describe("selectStacks", () => {
+  const all = ["registry", "network-dev", "database-dev", "service-dev"];
+  it("selects all without a request, layer names or full names otherwise", () => {
+    expect(selectStacks(all, [], "dev")).toEqual(all);
+    expect(selectStacks(all, ["network", "registry"], "dev")).toEqual(["network-dev", "registry"]);
+  });
+  it("rejects an unknown stack, listing the stacks", () => {
+    expect(() => selectStacks(all, ["cache"], "dev")).toThrow(
+      /No stack "cache" in dev; stacks: registry, network-dev/,
+    );
+  });
+});
+
+describe("toolchain and terraform environment", () => {
+  it("parses toolchain.env export lines", () => {
+    expect(parseEnvFile("# c\nexport A=1\nexport B=\"x y\"\nC='z'\n")).toEqual({ A: "1", B: "x y", C: "z" });
+  });
+
+  it("points Terraform at the mirror config and turns off prompts, update checks and metadata probes", () => {
+    const env = terraformEnv(
+      { terraform: "terraform", cliConfigFile: "/c/cli.tfrc", vars: {}, source: "t" },
+      { TF_CLI_CONFIG_FILE: "/missing" },
+    );
+    expect(env).toEqual(
+      expect.objectContaining({
+        TF_CLI_CONFIG_FILE: "/c/cli.tfrc",
+        TF_INPUT: "0",
+        CHECKPOINT_DISABLE: "1",
+        AWS_EC2_METADATA_DISABLED: "true",
+      }),
+    );
+  });
+
+  it("drops a TF_CLI_CONFIG_FILE when the toolchain has none (no mirror: the public registry)", () => {
+    const env = terraformEnv(
+      { terraform: "terraform", vars: {}, source: "t" },
+      { TF_CLI_CONFIG_FILE: "/missing" },
+    );
+    expect(env.TF_CLI_CONFIG_FILE).toBeUndefined();
+  });
+});

@@ -1,0 +1,95 @@
+/** Command-line parsing for the stacks CLI. Pure: no I/O. */
+
+export const COMMANDS = [
+  "synth",
+  "validate",
+  "plan",
+  "apply",
+  "destroy",
+  "state",
+  "outputs",
+  "bootstrap",
+] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface CliArgs {
+  readonly command: Command;
+  /** Environment: `--env`, else `PLATFORM_ENV`. */
+  readonly env?: string;
+  /** Restrict to these stacks (names like `network-dev`, or layer names like `network`). */
+  readonly stacks: readonly string[];
+  /** apply: use the plans saved by `plan` instead of planning again. */
+  readonly saved: boolean;
+  /** destroy: required for prod. */
+  readonly allowProd: boolean;
+  /** destroy (local): also delete the data volume. */
+  readonly includeData: boolean;
+  /** Point at the toolchain's AWS emulator (sets AWS_ENDPOINT_URL from toolchain.env). */
+  readonly emulator: boolean;
+  /** Extra positional arguments (e.g. `state show ADDR`). */
+  readonly rest: readonly string[];
+}
+
+const USAGE = `Usage: node stacks/dist/cli/main.js <command> [--env <local|dev|staging|prod>] [options] [args]
+Commands:
+  synth                     synthesize all stacks of the environment to stacks/cdktf.out/<env>
+  validate                  terraform init -backend=false + validate of every stack (offline mirror)
+  plan                      init + plan -out per stack in dependency order; Markdown summary;
+                            exit 0 = no changes, 2 = changes, 1 = error
+  apply [--saved]           apply in dependency order (plans again, or applies the saved plans)
+  destroy [--allow-prod] [--include-data]
+                            destroy in reverse order (prod needs --allow-prod; local keeps the
+                            database volume unless --include-data)
+  state list|show ADDR|pull|outputs
+                            inspect state with the backend already configured
+  outputs                   write every stack's outputs to stacks/out/outputs/<env>.json
+  bootstrap                 create the remote-state bucket (local state; once per account)
+Options:
+  --env NAME                environment (default: $PLATFORM_ENV)
+  --stack NAME              only this stack (repeatable; "network" means network-<env>)
+  --emulator                use the toolchain's AWS emulator (AWS_ENDPOINT_URL from toolchain.env)`;
+
+export function usage(): string {
+  return USAGE;
+}
+
+/** Parses argv (without `node script`). Throws with the usage text on bad input. */
+export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = {}): CliArgs {
+  const [command, ...rest] = argv;
+  if (!command || !(COMMANDS as readonly string[]).includes(command)) {
+    throw new Error(
+      `Unknown command ${JSON.stringify(command ?? "")}; one of ${COMMANDS.join(", ")}\n${USAGE}`,
+    );
+  }
+  let env = environ.PLATFORM_ENV || undefined;
+  const stacks: string[] = [];
+  const positional: string[] = [];
+  const flags = { saved: false, allowProd: false, includeData: false, emulator: false };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = (name: string) => {
+      const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : rest[++i];
+      if (!v || v.startsWith("--")) throw new Error(`${name} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (a === "--env" || a.startsWith("--env=")) env = value("--env");
+    else if (a === "--stack" || a.startsWith("--stack=")) stacks.push(...value("--stack").split(","));
+    else if (a === "--saved") flags.saved = true;
+    else if (a === "--allow-prod") flags.allowProd = true;
+    else if (a === "--include-data") flags.includeData = true;
+    else if (a === "--emulator") flags.emulator = true;
+    else if (a.startsWith("--")) throw new Error(`Unknown option ${a}\n${USAGE}`);
+    else positional.push(a);
+  }
+  return { command: command as Command, env, stacks, rest: positional, ...flags };
+}
+
+/** Resolves `--stack` values (`network` or `network-dev`) against the synthesized stack names. */
+export function selectStacks(all: readonly string[], requested: readonly string[], env: string): string[] {
+  if (requested.length === 0) return [...all];
+  return requested.map((r) => {
+    if (all.includes(r)) return r;
+    if (all.includes(`${r}-${env}`)) return `${r}-${env}`;
+    throw new Error(`No stack ${JSON.stringify(r)} in ${env}; stacks: ${all.join(", ")}`);
+  });
+}

@@ -1,0 +1,395 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { BOOTSTRAP_STACK } from "../app";
+import { assertImageForApply, PROXY_IMAGE, SERVICE_IMAGE } from "../image-input";
+import { bootstrapStatePath } from "../stacks/bootstrap-stack";
+import {
+  planExitCode,
+  renderPlanMarkdown,
+  type StackPlanError,
+  type StackPlanSummary,
+  summarizeStackPlan,
+  type TerraformPlanJson,
+} from "./plan-summary";
+import { type SynthesizedStack, upstreamOf } from "./stack-order";
+import { wasInterrupted } from "./terraform";
+import type { Workspace } from "./workspace";
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/** What `plan` records next to the saved plans, read by `apply --saved`. */
+export interface SavedPlanIndex {
+  readonly environment: string;
+  readonly image: string;
+  readonly createdAt: string;
+  readonly stacks: ReadonlyArray<{
+    readonly name: string;
+    readonly hasChanges: boolean;
+    readonly planFile: string;
+  }>;
+}
+
+export function synth(ws: Workspace): number {
+  log(`Synthesized ${ws.all.length} stacks of ${ws.env} to ${ws.synth.outdir}:`);
+  for (const s of ws.all)
+    log(`  ${s.name}${s.dependencies.length ? ` (after ${s.dependencies.join(", ")})` : ""}`);
+  log(
+    `Service image: ${ws.synth.image.placeholder ? "placeholder (nothing pushed yet)" : ws.synth.image.digest}`,
+  );
+  return 0;
+}
+
+/** `init -backend=false` + `validate` of every synthesized stack against the real provider schema. */
+export async function validate(ws: Workspace): Promise<number> {
+  let failed = 0;
+  // Stacks are independent for validation: init + validate them concurrently, report in order.
+  const results = await Promise.all(
+    ws.all.map(async (s) => {
+      await ws.init(s, { backend: false });
+      return ws.terraform(s, ["validate", "-json", "-no-color"], { echo: false });
+    }),
+  );
+  for (const [i, s] of ws.all.entries()) {
+    const r = results[i];
+    const parsed = JSON.parse(r.stdout || "{}") as {
+      valid?: boolean;
+      diagnostics?: Array<{ severity: string; summary: string; detail?: string; address?: string }>;
+    };
+    const problems = (parsed.diagnostics ?? []).map(
+      (d) =>
+        `    ${d.severity}: ${d.summary}${d.detail ? `: ${d.detail.replace(/\s+/g, " ")}` : ""}${d.address ? ` [${d.address}]` : ""}`,
+    );
+    if (parsed.valid) log(`valid    ${s.name}`);
+    else {
+      failed++;
+      log(`INVALID  ${s.name}`);
+    }
+    for (const p of problems) log(p);
+  }
+  log(
+    failed
+      ? `${failed} of ${ws.all.length} stacks invalid`
+      : `All ${ws.all.length} stacks of ${ws.env} are valid.`,
+  );
+  return failed ? 1 : 0;
+}
+
+interface PlannedStack {
+  readonly stack: SynthesizedStack;
+  readonly planFile: string;
+  readonly summary?: StackPlanSummary;
+  readonly plan?: TerraformPlanJson & {
+    prior_state?: { values?: { root_module?: { resources?: Array<{ mode: string }> } } };
+  };
+  readonly error?: string;
+}
+
+/** init + plan -out + show -json for one stack. */
+async function planStack(
+  ws: Workspace,
+  stack: SynthesizedStack,
+  planFile: string,
+  extra: readonly string[] = [],
+): Promise<PlannedStack> {
+  try {
+    await ws.init(stack);
+  } catch (e) {
+    return { stack, planFile, error: (e as Error).message };
+  }
+  fs.mkdirSync(path.dirname(planFile), { recursive: true });
+  const r = await ws.terraform(stack, [
+    "plan",
+    "-input=false",
+    "-no-color",
+    "-lock-timeout=0s",
+    `-out=${planFile}`,
+    ...extra,
+  ]);
+  if (r.code !== 0)
+    return { stack, planFile, error: (r.stderr || r.stdout).trim() || `terraform plan exited ${r.code}` };
+  const show = await ws.terraform(stack, ["show", "-json", "-no-color", planFile], { echo: false });
+  if (show.code !== 0) return { stack, planFile, error: show.stderr.trim() };
+  const plan = JSON.parse(show.stdout) as PlannedStack["plan"] & TerraformPlanJson;
+  return { stack, planFile, plan, summary: summarizeStackPlan(stack.name, plan) };
+}
+
+function managedPriorResources(p: PlannedStack): number {
+  return (p.plan?.prior_state?.values?.root_module?.resources ?? []).filter((r) => r.mode === "managed")
+    .length;
+}
+
+/** Notes for the summary: downstream stacks planned against unapplied or changing upstream stacks. */
+export function upstreamNotes(
+  stacks: ReadonlyArray<{ readonly name: string; readonly dependencies: readonly string[] }>,
+  state: ReadonlyMap<string, { readonly hasChanges: boolean; readonly applied: boolean }>,
+): Record<string, string[]> {
+  const notes: Record<string, string[]> = {};
+  for (const s of stacks) {
+    const lines: string[] = [];
+    for (const up of upstreamOf(stacks, s.name)) {
+      const u = state.get(up);
+      if (u && !u.applied) {
+        lines.push(
+          `${up} is not applied yet: this plan uses placeholder values for its outputs; apply plans this stack again after ${up}.`,
+        );
+      } else if (u?.hasChanges) {
+        lines.push(
+          `${up} has pending changes: this plan reads its current outputs; apply plans this stack again after ${up}.`,
+        );
+      }
+    }
+    if (lines.length > 0) notes[s.name] = lines;
+  }
+  return notes;
+}
+
+/** `plan`: every selected stack in dependency order; Markdown + JSON summary; exit 0/2/1. */
+export async function plan(ws: Workspace): Promise<number> {
+  const stacks = ws.selected();
+  fs.rmSync(ws.paths.plansDir, { recursive: true, force: true });
+  fs.mkdirSync(ws.paths.plansDir, { recursive: true });
+  const planned: PlannedStack[] = [];
+  for (const s of stacks) {
+    log(`\n=== plan ${s.name}`);
+    const p = await planStack(ws, s, path.join(ws.paths.plansDir, `${s.name}.tfplan`));
+    planned.push(p);
+    if (p.plan) fs.writeFileSync(path.join(ws.paths.plansDir, `${s.name}.plan.json`), JSON.stringify(p.plan));
+    if (wasInterrupted()) break;
+  }
+  const summaries = planned.flatMap((p) => (p.summary ? [p.summary] : []));
+  const errors: StackPlanError[] = planned.flatMap((p) =>
+    p.error ? [{ stack: p.stack.name, error: p.error }] : [],
+  );
+  const state = new Map(
+    planned.flatMap((p) =>
+      p.summary
+        ? [
+            [
+              p.stack.name,
+              { hasChanges: p.summary.hasChanges, applied: managedPriorResources(p) > 0 },
+            ] as const,
+          ]
+        : [],
+    ),
+  );
+  const markdown = renderPlanMarkdown({
+    environment: ws.env,
+    stacks: summaries,
+    errors,
+    notes: upstreamNotes(stacks, state),
+    context: [
+      `Service image: ${ws.synth.image.placeholder ? "placeholder (no image pushed yet; apply needs one)" : `\`${ws.synth.image.digest}\``}`,
+      `Target: ${ws.synth.settings.target.endpointUrl ? `AWS emulator at ${ws.synth.settings.target.endpointUrl}` : ws.synth.kind === "local" ? "local Docker engine" : "AWS"}`,
+    ],
+  });
+  const summaryFile = path.join(ws.paths.plansDir, "summary.md");
+  fs.writeFileSync(summaryFile, markdown);
+  const index: SavedPlanIndex = {
+    environment: ws.env,
+    image: ws.synth.image.digest,
+    createdAt: new Date().toISOString(),
+    stacks: planned.map((p) => ({
+      name: p.stack.name,
+      hasChanges: p.summary?.hasChanges ?? true,
+      planFile: p.planFile,
+    })),
+  };
+  fs.writeFileSync(
+    path.join(ws.paths.plansDir, "summary.json"),
+    `${JSON.stringify({ ...index, summaries, errors }, null, 2)}\n`,
+  );
+  log(`\n${markdown}`);
+  log(`Summary: ${path.relative(process.cwd(), summaryFile)}`);
+  return planExitCode(summaries, errors);
+}
+
+function requireImages(ws: Workspace, stacks: readonly SynthesizedStack[]): void {
+  const repoRoot = ws.synth.settings.repoRoot;
+  const deploysService = stacks.some((s) => s.name.startsWith("service-") || s.name === ws.env);
+  if (!deploysService) return;
+  assertImageForApply(ws.synth.image, ws.env, repoRoot, SERVICE_IMAGE);
+  if (ws.synth.proxyImage) assertImageForApply(ws.synth.proxyImage, ws.env, repoRoot, PROXY_IMAGE);
+}
+
+function readSavedIndex(ws: Workspace): SavedPlanIndex | undefined {
+  const file = path.join(ws.paths.plansDir, "summary.json");
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as SavedPlanIndex) : undefined;
+}
+
+/**
+ * `apply`: in dependency order, each stack planned again (or, with `--saved`, its saved plan applied
+ * when nothing upstream changed since) and applied; stops at the first failure; then writes outputs.
+ */
+export async function apply(ws: Workspace): Promise<number> {
+  const stacks = ws.selected();
+  requireImages(ws, stacks);
+  const saved = ws.args.saved ? readSavedIndex(ws) : undefined;
+  if (ws.args.saved && !saved)
+    throw new Error(`--saved: no saved plans in ${ws.paths.plansDir}; run plan first`);
+  if (saved && saved.image !== ws.synth.image.digest) {
+    throw new Error(
+      `--saved: the plans were made for image ${saved.image}, but the current input is ${ws.synth.image.digest}; run plan again`,
+    );
+  }
+  const changedUpstream = new Set<string>();
+  for (const s of stacks) {
+    log(`\n=== apply ${s.name}`);
+    const savedEntry = saved?.stacks.find((x) => x.name === s.name);
+    const upstreamChangedAtPlan = [...upstreamOf(ws.all, s.name)].some(
+      (u) => saved?.stacks.find((x) => x.name === u)?.hasChanges || changedUpstream.has(u),
+    );
+    let planFile: string;
+    let hasChanges: boolean;
+    if (savedEntry && !upstreamChangedAtPlan && fs.existsSync(savedEntry.planFile)) {
+      await ws.init(s);
+      planFile = savedEntry.planFile;
+      hasChanges = savedEntry.hasChanges;
+      log(`[${s.name}] applying the saved plan ${path.relative(process.cwd(), planFile)}`);
+    } else {
+      if (savedEntry) log(`[${s.name}] an upstream stack changed since the saved plan: planning again`);
+      const p = await planStack(ws, s, path.join(s.dir, "apply.tfplan"));
+      if (p.error || !p.summary) {
+        process.stderr.write(
+          `[${s.name}] plan failed; stopping before anything else changes.\n${p.error ?? ""}\n`,
+        );
+        return wasInterrupted() ? 130 : 1;
+      }
+      planFile = p.planFile;
+      hasChanges = p.summary.hasChanges;
+      log(
+        `[${s.name}] ${p.summary.add} to add, ${p.summary.change} to change, ${p.summary.replace} to replace, ${p.summary.destroy} to destroy`,
+      );
+    }
+    if (!hasChanges) {
+      log(`[${s.name}] no changes`);
+      continue;
+    }
+    const r = await ws.terraform(s, ["apply", "-input=false", "-no-color", "-lock-timeout=0s", planFile]);
+    if (r.interrupted || wasInterrupted()) {
+      process.stderr.write(
+        `[${s.name}] interrupted: Terraform stopped (exit ${r.code}); the state lock was released.\n`,
+      );
+      return 130;
+    }
+    if (r.code !== 0) {
+      process.stderr.write(`[${s.name}] apply failed (exit ${r.code}); stacks after it were not applied.\n`);
+      return 1;
+    }
+    changedUpstream.add(s.name);
+  }
+  const doc = await ws.writeOutputs();
+  log(
+    `\nOutputs of ${Object.keys(doc.stacks).length} stacks: ${path.relative(process.cwd(), ws.paths.outputsFile)}`,
+  );
+  return 0;
+}
+
+/** `destroy`: reverse dependency order; refuses prod without --allow-prod; never the bootstrap stack. */
+export async function destroy(ws: Workspace): Promise<number> {
+  if (ws.env === "prod" && !ws.args.allowProd) {
+    throw new Error(
+      "Refusing to destroy prod: pass --allow-prod if you really mean it (nothing was changed).",
+    );
+  }
+  const dataStack = `${ws.env}-data`;
+  const stacks = ws
+    .selected()
+    .filter((s) => ws.args.includeData || s.name !== dataStack || ws.args.stacks.length > 0)
+    .reverse();
+  if (ws.synth.kind === "local" && !ws.args.includeData) {
+    log(`Keeping the data volume (stack ${dataStack}); pass --include-data to delete it too.`);
+  }
+  for (const s of stacks) {
+    log(`\n=== destroy ${s.name}`);
+    await ws.init(s);
+    const r = await ws.terraform(s, [
+      "destroy",
+      "-auto-approve",
+      "-input=false",
+      "-no-color",
+      "-lock-timeout=0s",
+    ]);
+    if (r.interrupted || wasInterrupted()) return 130;
+    if (r.code !== 0) {
+      process.stderr.write(
+        `[${s.name}] destroy failed (exit ${r.code}); stacks before it were left in place.\n`,
+      );
+      return 1;
+    }
+  }
+  if (fs.existsSync(ws.paths.outputsFile)) fs.rmSync(ws.paths.outputsFile);
+  log(`\nDestroyed ${stacks.map((s) => s.name).join(", ")}.`);
+  return 0;
+}
+
+/** `state list|show ADDR|pull|outputs` with the backend configured for the operator. */
+export async function state(ws: Workspace): Promise<number> {
+  const [sub, arg] = ws.args.rest;
+  const stacks = ws.selected();
+  switch (sub) {
+    case "list": {
+      for (const s of stacks) {
+        await ws.init(s);
+        const r = await ws.terraform(s, ["state", "list"], { echo: false });
+        if (r.code !== 0) throw new Error(`terraform state list failed for ${s.name}:\n${r.stderr}`);
+        const addresses = r.stdout.split("\n").filter(Boolean);
+        log(`# ${s.name} (${addresses.length} resources)`);
+        for (const a of addresses) log(`${s.name}\t${a}`);
+      }
+      return 0;
+    }
+    case "show": {
+      if (!arg) throw new Error("state show needs an address: state show [<stack>:]<address>");
+      const [stackName, address] =
+        arg.includes(":") && !arg.startsWith("data.") ? arg.split(/:(.*)/s) : [undefined, arg];
+      const candidates = stackName ? [ws.stack(stackName)] : stacks;
+      for (const s of candidates) {
+        await ws.init(s);
+        const r = await ws.terraform(s, ["state", "show", "-no-color", address], { echo: false });
+        if (r.code === 0) {
+          log(`# ${s.name}`);
+          process.stdout.write(r.stdout);
+          return 0;
+        }
+      }
+      throw new Error(`No resource ${address} in the state of ${candidates.map((s) => s.name).join(", ")}`);
+    }
+    case "pull": {
+      if (stacks.length !== 1) {
+        throw new Error(`state pull needs one stack: --stack <${stacks.map((s) => s.name).join("|")}>`);
+      }
+      await ws.init(stacks[0]);
+      const r = await ws.terraform(stacks[0], ["state", "pull"], { echo: false });
+      if (r.code !== 0) throw new Error(`terraform state pull failed:\n${r.stderr}`);
+      process.stdout.write(r.stdout);
+      return 0;
+    }
+    case "outputs": {
+      const result: Record<string, Record<string, unknown>> = {};
+      for (const s of stacks) result[s.name] = await ws.outputs(s);
+      log(JSON.stringify(result, null, 2));
+      return 0;
+    }
+    default:
+      throw new Error(`state: expected list, show ADDR, pull or outputs (got ${JSON.stringify(sub ?? "")})`);
+  }
+}
+
+export async function outputs(ws: Workspace): Promise<number> {
+  const doc = await ws.writeOutputs();
+  log(JSON.stringify(doc, null, 2));
+  process.stderr.write(`Wrote ${path.relative(process.cwd(), ws.paths.outputsFile)}\n`);
+  return 0;
+}
+
+export async function bootstrap(ws: Workspace): Promise<number> {
+  if (ws.synth.kind !== "aws")
+    throw new Error(`bootstrap is for AWS environments; ${ws.env} keeps local state`);
+  await ws.bootstrap();
+  log(
+    `State bucket ${ws.synth.settings.state.bucket} ready in ${ws.synth.settings.state.region}; bootstrap state: ${bootstrapStatePath(ws.synth.settings)}`,
+  );
+  return 0;
+}
+
+export { BOOTSTRAP_STACK };

@@ -1,0 +1,24 @@
+import type { AwsEnvironmentConfigInput } from "@platform/env-config";
+
+/** Staging: prod's shape (NAT per AZ, two tasks) at smaller sizes; database without Multi-AZ. */
+export const staging = {
+  name: "staging",
+  kind: "aws",
+  region: "eu-west-1",
+  network: { vpcCidr: "10.20.0.0/16", azCount: 2, natGateways: "perAz" },
+  service: {
+    cpu: 512,
+    memoryMiB: 1024,
+    desiredCount: 2,
+    autoscaling: { minTasks: 2, maxTasks: 4, cpuTargetPercent: 60, requestsPerTarget: 1000 },
+  },
+  database: {
+    instanceClass: "db.t4g.small",
+    allocatedStorageGiB: 20,
+    multiAz: false,
+    deletionProtection: true,
+    backupRetentionDays: 7,
+  },
+  logRetentionDays: 30,
+  tags: { CostCenter: "platform-staging" },
+} satisfies AwsEnvironmentConfigInput;

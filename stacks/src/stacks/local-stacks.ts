@@ -1,0 +1,134 @@
+import * as path from "node:path";
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import type { LocalEnvironmentConfig } from "@platform/env-config";
+import {
+  LocalNetwork,
+  LocalPostgres,
+  LocalProxy,
+  LocalService,
+  LocalVolume,
+  type LocalVolumeRef,
+  localSecretVariable,
+} from "@platform/local";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { ImageInput } from "../image-input";
+
+/** Terraform variable (and `TF_VAR_` suffix) carrying the local PostgreSQL password. */
+export const LOCAL_DB_PASSWORD_VARIABLE = "postgres_password";
+
+/** Where the local environment keeps its state and generated secrets (git-ignored). */
+export function localEnvironmentDir(localStateDir: string, env: string): string {
+  return path.join(localStateDir, env);
+}
+
+export interface LocalDataStackProps {
+  readonly config: LocalEnvironmentConfig;
+  readonly localStateDir: string;
+  /**
+   * Let destroy delete the data volume (only for `destroy --include-data`).
+   * @default false
+   */
+  readonly allowDataDestroy?: boolean;
+}
+
+/**
+ * `<env>-data`: the database volume alone, so destroying the environment's containers never deletes
+ * the data; the volume goes only with an explicit flag (which flips `prevent_destroy`).
+ */
+export class LocalDataStack extends TerraformStack {
+  public readonly volume: LocalVolume;
+
+  constructor(scope: Construct, id: string, props: LocalDataStackProps) {
+    super(scope, id);
+    new DockerProvider(this, "docker", {});
+    new LocalBackend(this, {
+      path: path.join(localEnvironmentDir(props.localStateDir, props.config.name), `${id}.tfstate`),
+    });
+    this.volume = new LocalVolume(this, "pgdata", {
+      name: `${props.config.name}-pgdata`,
+      preventDestroy: !props.allowDataDestroy,
+      labels: props.config.tags,
+    });
+    new TerraformOutput(this, "volume_name", { value: this.volume.volumeName });
+  }
+}
+
+export interface LocalAppStackProps {
+  readonly config: LocalEnvironmentConfig;
+  readonly localStateDir: string;
+  /** The data volume (from {@link LocalDataStack}; only its name crosses the stack boundary). */
+  readonly volume: LocalVolumeRef;
+  /** Service image, repository defaulting to `<registry>/sample-service`. */
+  readonly serviceImage: ImageInput;
+  /** Proxy image, repository defaulting to `<registry>/platform-local-proxy`. */
+  readonly proxyImage: ImageInput;
+  /** Loopback registry, `PLATFORM_REGISTRY` from the toolchain. */
+  readonly registry: string;
+  /** PostgreSQL image (the toolchain's `POSTGRES_BASE_IMAGE`). */
+  readonly postgresImage: string;
+}
+
+/**
+ * `<env>`: the Docker twins of the AWS layers: a network (VPC), PostgreSQL on the data volume (RDS),
+ * service replicas (ECS service) and the loopback proxy (ALB) at `http://127.0.0.1:<hostPort>`.
+ */
+export class LocalAppStack extends TerraformStack {
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: LocalAppStackProps) {
+    super(scope, id);
+    const { config } = props;
+    new DockerProvider(this, "docker", {});
+    new LocalBackend(this, {
+      path: path.join(localEnvironmentDir(props.localStateDir, config.name), `${id}.tfstate`),
+    });
+
+    const network = new LocalNetwork(this, "network", {
+      name: `${config.name}-platform`,
+      labels: config.tags,
+    });
+    const password = localSecretVariable(this, LOCAL_DB_PASSWORD_VARIABLE, {
+      description:
+        "Local PostgreSQL password; the stacks CLI and the deploy chain pass it as TF_VAR_postgres_password.",
+    });
+    const postgres = new LocalPostgres(this, "postgres", {
+      network,
+      volume: props.volume,
+      password: password.stringValue,
+      image: props.postgresImage,
+      name: `${config.name}-postgres`,
+      labels: config.tags,
+    });
+    const service = new LocalService(this, "service", {
+      serviceName: "sample-service",
+      network,
+      image: {
+        repository: props.serviceImage.repository ?? `${props.registry}/sample-service`,
+        digest: props.serviceImage.digest,
+      },
+      replicas: config.replicas,
+      containerPort: config.containerPort,
+      environment: postgres.connectionEnvironment,
+      secrets: postgres.connectionSecrets,
+      labels: config.tags,
+    });
+    const proxy = new LocalProxy(this, "proxy", {
+      network,
+      upstream: service,
+      image: {
+        repository: props.proxyImage.repository ?? `${props.registry}/platform-local-proxy`,
+        digest: props.proxyImage.digest,
+      },
+      hostPort: config.hostPort,
+      labels: config.tags,
+    });
+    this.url = proxy.url;
+
+    new TerraformOutput(this, "service_url", { value: proxy.url });
+    new TerraformOutput(this, "network_name", { value: network.networkName });
+    new TerraformOutput(this, "image", { value: service.imageReference });
+    new TerraformOutput(this, "container_names", { value: service.containerNames });
+    new TerraformOutput(this, "migration_environment", { value: postgres.connectionEnvironment });
+  }
+}

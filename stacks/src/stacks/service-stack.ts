@@ -1,0 +1,122 @@
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { AwsEnvironmentConfig } from "@platform/env-config";
+import { FargateService } from "@platform/fargate-service";
+import { Token } from "cdktf";
+import type { Construct } from "constructs";
+import type { ImageInput } from "../image-input";
+import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
+import {
+  databasePlaceholders,
+  networkPlaceholders,
+  registryPlaceholders,
+  type ServiceOutputs,
+} from "./stack-outputs";
+
+export interface ServiceStackProps extends Omit<AwsLayerStackProps, "region"> {
+  readonly config: AwsEnvironmentConfig;
+  /** Image digest to deploy (a placeholder for synth/plan before the first push). */
+  readonly image: ImageInput;
+  /** The shared registry stack's state key and region. */
+  readonly registry: { readonly stateKey: string; readonly region: string; readonly repositoryName: string };
+  readonly networkStateKey: string;
+  readonly databaseStateKey: string;
+}
+
+/** Name of the ECS service (also cluster, ALB, task family, log group) of an environment. */
+export function serviceName(env: string): string {
+  return `${env}-sample-service`;
+}
+
+/**
+ * `service-<env>`: cluster, ALB, Fargate service with autoscaling, and the migration task family. Reads
+ * the registry, network and database stacks' outputs from their state, and admits its task and
+ * migration security groups into the database here, so the database layer needs nothing from above.
+ * moto's `availability_zone_rebalancing` drift on the ECS service is ignored by the construct
+ * (lifecycle ignore_changes), so a second plan against the emulator shows no changes.
+ */
+export class ServiceStack extends AwsLayerStack {
+  public readonly service: FargateService;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, { ...props, region: props.config.region });
+    const { config } = props;
+    const registry = this.readUpstream(
+      "registry",
+      props.registry.stateKey,
+      registryPlaceholders(props.registry.region, props.registry.repositoryName),
+    );
+    const network = this.readUpstream(
+      "network",
+      props.networkStateKey,
+      networkPlaceholders(config.network.vpcCidr, config.network.azCount),
+    );
+    const database = this.readUpstream(
+      "database",
+      props.databaseStateKey,
+      databasePlaceholders(config.region),
+    );
+
+    this.service = new FargateService(this, "service", {
+      name: serviceName(config.name),
+      network: {
+        vpcId: network.vpc_id,
+        publicSubnetIds: network.public_subnet_ids,
+        privateSubnetIds: network.private_subnet_ids,
+      },
+      image: {
+        repositoryUrl: registry.repository_url,
+        repositoryArn: registry.repository_arn,
+        digest: props.image.digest,
+      },
+      cpu: config.service.cpu,
+      memoryMiB: config.service.memoryMiB,
+      containerPort: config.service.containerPort,
+      desiredCount: config.service.desiredCount,
+      autoscaling: config.service.autoscaling,
+      logRetentionDays: config.logRetentionDays,
+      certificateArn: config.certificateArn,
+      environment: {
+        PGHOST: database.db_endpoint,
+        PGPORT: Token.asString(database.db_port),
+        PGDATABASE: database.db_name,
+        // RDS forces SSL (parameter group); verify-full would need the RDS CA bundle in the image.
+        PGSSLMODE: "require",
+      },
+      secrets: {
+        PGUSER: { arn: database.db_secret_arn, jsonKey: "username" },
+        PGPASSWORD: { arn: database.db_secret_arn, jsonKey: "password" },
+      },
+    });
+
+    for (const [kind, sg] of [
+      ["service", this.service.serviceSecurityGroup],
+      ["migration", this.service.migrationSecurityGroup],
+    ] as const) {
+      new VpcSecurityGroupIngressRule(this, `database-from-${kind}`, {
+        securityGroupId: database.db_security_group_id,
+        referencedSecurityGroupId: sg.id,
+        ipProtocol: "tcp",
+        fromPort: 5432,
+        toPort: 5432,
+        description: `PostgreSQL from the ${kind} tasks of ${serviceName(config.name)}`,
+      });
+    }
+
+    const s = this.service;
+    this.exportOutputs<ServiceOutputs>({
+      service_url: config.domain ? `https://${config.domain}` : s.url,
+      cluster_arn: s.cluster.arn,
+      cluster_name: s.cluster.name,
+      service_name: s.service.name,
+      container_name: s.containerName,
+      image: s.imageUri,
+      task_definition_arn: s.taskDefinition.arn,
+      migration_task_family: s.migrationTaskFamily,
+      migration_task_definition_arn: s.migrationTaskDefinition.arn,
+      migration_container_name: s.containerName,
+      migration_subnet_ids: network.private_subnet_ids,
+      migration_security_group_ids: [s.migrationSecurityGroup.id],
+      log_group_name: s.logGroup.name,
+    });
+  }
+}
