@@ -13,6 +13,7 @@ module.exports = (projectDir) => ({
     ],
   },
   moduleNameMapper: {
+    "^@platform/(ops|nx-plugin|toolchain)$": path.join(__dirname, "tools/$1/src/index.ts"),
     "^@platform/([a-z-]+)$": path.join(__dirname, "packages/$1/src/index.ts"),
   },
   modulePathIgnorePatterns: ["<rootDir>/dist", "<rootDir>/cdktf.out"],
