@@ -1,4 +1,4 @@
-import { environmentKind, parseEnvironment, resolveEnvPath } from "./environment";
+import { environmentKind, parseEnvironment, resolveEnvPath, skipReason } from "./environment";
 
 describe("parseEnvironment", () => {
   it("names the allowed environments", () => {
@@ -22,5 +22,22 @@ describe("resolveEnvPath", () => {
 
   it("refuses {environment} without an environment", () => {
     expect(() => resolveEnvPath("/repo", "dist/{environment}")).toThrow(/no environment/);
+  });
+});
+
+describe("skipReason", () => {
+  it("runs when no environments are listed", () => {
+    expect(skipReason(undefined, undefined, "x")).toBeUndefined();
+  });
+
+  it("runs for a listed environment and says why it skips another", () => {
+    expect(skipReason("local", ["local"], "the proxy image")).toBeUndefined();
+    expect(skipReason("dev", ["local"], "the proxy image")).toBe(
+      "skipped: the proxy image is used only by local, not by dev",
+    );
+  });
+
+  it("names the allowed values of a bad list", () => {
+    expect(() => skipReason("dev", ["qa"], "x")).toThrow(/"onlyEnvironments" must be one of local, dev, staging, prod/);
   });
 });

@@ -43,3 +43,19 @@ export function requirePositiveNumber(value: unknown, option: string): number {
   }
   return value;
 }
+
+/**
+ * For steps only some environments need (the local proxy image): the reason to skip, or undefined to run.
+ * Both options unset = always run.
+ */
+export function skipReason(environment: unknown, onlyEnvironments: unknown, what: string): string | undefined {
+  if (onlyEnvironments === undefined) return undefined;
+  if (!Array.isArray(onlyEnvironments) || onlyEnvironments.length === 0) {
+    throw new Error(`Option "onlyEnvironments" must be a non-empty list of ${ENVIRONMENTS.join(", ")}.`);
+  }
+  for (const e of onlyEnvironments) parseEnvironment(e, "onlyEnvironments");
+  const env = parseEnvironment(environment);
+  return onlyEnvironments.includes(env)
+    ? undefined
+    : `skipped: ${what} is used only by ${onlyEnvironments.join(", ")}, not by ${env}`;
+}

@@ -8,6 +8,8 @@ export const OUTPUTS = {
   serviceName: "service_name",
   serviceUrl: "service_url",
   containerName: "container_name",
+  /** The image reference the service runs. */
+  image: "image",
   migrationTaskFamily: "migration_task_family",
   migrationContainerName: "migration_container_name",
   migrationSubnetIds: "migration_subnet_ids",

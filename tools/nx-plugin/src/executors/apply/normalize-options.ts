@@ -12,6 +12,7 @@ export interface ApplyExecutorOptions {
   readonly stacksTarget?: string;
   readonly waitForStable?: boolean;
   readonly requirePushedImage?: boolean;
+  readonly pinDeployedImage?: boolean;
   readonly imageFile?: string;
   readonly outputsFile?: string;
   readonly timeoutSeconds?: number;
@@ -26,6 +27,7 @@ export interface NormalizedApplyOptions {
   readonly stacksTarget?: string;
   readonly waitForStable: boolean;
   readonly requirePushedImage: boolean;
+  readonly pinDeployedImage: boolean;
   readonly imageFile: string;
   readonly outputsFile: string;
   readonly timeoutSeconds: number;
@@ -50,6 +52,7 @@ export function normalizeApplyOptions(options: ApplyExecutorOptions, root: strin
         : requireString(options.stacksTarget ?? "apply", "stacksTarget"),
     waitForStable: bool(options.waitForStable, "waitForStable", true),
     requirePushedImage: bool(options.requirePushedImage, "requirePushedImage", true),
+    pinDeployedImage: bool(options.pinDeployedImage, "pinDeployedImage", false),
     imageFile: resolveEnvPath(
       root,
       requireString(options.imageFile ?? "dist/deploy/{environment}/image.json", "imageFile"),

@@ -3,6 +3,8 @@ import { requireString, resolveEnvPath } from "../../lib/environment";
 import { assertImageName } from "./build-args";
 
 export interface DockerizeExecutorOptions {
+  readonly environment?: string;
+  readonly onlyEnvironments?: readonly string[];
   readonly dockerfile?: string;
   readonly context?: string;
   readonly imageName?: string;

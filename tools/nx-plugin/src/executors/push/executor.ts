@@ -1,4 +1,5 @@
 import type { ExecutorContext } from "@nx/devkit";
+import { skipReason } from "../../lib/environment";
 import { type ExecutorResult, reportFailure } from "../../lib/executor-result";
 import {
   type NormalizedPushOptions,
@@ -12,6 +13,8 @@ export default async function pushExecutor(
   context: ExecutorContext,
 ): Promise<ExecutorResult> {
   return reportFailure(`push ${options.environment ?? ""}`.trim(), async () => {
+    const skip = skipReason(options.environment, options.onlyEnvironments, `image ${options.repositoryName ?? ""}`.trim());
+    if (skip) return console.log(`push ${skip}`);
     const o: NormalizedPushOptions = normalizePushOptions(options, context.root);
     await push(o);
   });

@@ -3,6 +3,7 @@ import { assertImageName } from "../dockerize/build-args";
 
 export interface PushExecutorOptions {
   readonly environment?: string;
+  readonly onlyEnvironments?: readonly string[];
   readonly imageFile?: string;
   readonly outputFile?: string;
   readonly outputsFile?: string;
