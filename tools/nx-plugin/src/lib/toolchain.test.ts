@@ -13,6 +13,7 @@ describe("parseToolchainEnv", () => {
           "export NODE_BASE_IMAGE='platform/node:24 local'",
           'export PLATFORM_REGISTRY="127.0.0.1:5001"',
           "DOCKER_BUILDKIT=0",
+          "export PLATFORM_CACHE_DIR=/root/my\\ cache",
         ].join("\n"),
       ),
     ).toEqual({
@@ -20,6 +21,7 @@ describe("parseToolchainEnv", () => {
       NODE_BASE_IMAGE: "platform/node:24 local",
       PLATFORM_REGISTRY: "127.0.0.1:5001",
       DOCKER_BUILDKIT: "0",
+      PLATFORM_CACHE_DIR: "/root/my cache",
     });
   });
 });

@@ -21,7 +21,12 @@ export function toolchainEnvFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheDir, "toolchain.env");
 }
 
-/** Parses `export KEY=value` lines (values optionally single- or double-quoted). */
+/**
+ * Parses `export KEY=value` lines as ensure.sh writes them (`printf %q`: bare words with backslash
+ * escapes, or single/double quotes). tools/toolchain has the full reader (loadToolchainEnv); the plugin
+ * keeps this small one because Nx loads executors from source and @platform/toolchain resolves to its
+ * unbuilt dist there.
+ */
 export function parseToolchainEnv(text: string): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const raw of text.split("\n")) {
@@ -31,6 +36,7 @@ export function parseToolchainEnv(text: string): Record<string, string> {
     let value = m[2];
     if (/^'.*'$/.test(value)) value = value.slice(1, -1).replace(/'\\''/g, "'");
     else if (/^".*"$/.test(value)) value = value.slice(1, -1).replace(/\\(["\\$`])/g, "$1");
+    else value = value.replace(/\\(.)/g, "$1");
     vars[m[1]] = value;
   }
   return vars;
