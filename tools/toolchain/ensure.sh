@@ -132,7 +132,7 @@ wait_until() { # wait_until SECONDS PIDFILE CMD... (fails early when the process
 # =============================================================================================
 t0=$(now_s)
 tf_version_of() { # prints x.y.z of a terraform/tofu binary, or nothing
-  "$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p' | head -n1
+  "$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([0-9][0-9A-Za-z.+-]*\)".*/\1/p' | head -n1
 }
 TF_BIN=""; TF_ENGINE=""; TF_VERSION=""
 if [ "$ENGINE_CHOICE" != "tofu" ] && command -v terraform >/dev/null 2>&1; then
@@ -165,7 +165,9 @@ if [ -z "$TF_BIN" ]; then
     | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   [ -n "$dir" ] || die "could not download github.com/opentofu/opentofu@v$OPENTOFU_VERSION; see $LOGS/opentofu-build.log"
   rm -rf "$src"; cp -r "$dir" "$src"; chmod -R u+w "$src"
-  (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$CACHE/bin/tofu.partial" ./cmd/tofu) \
+  # version.dev=no: report the release version (a plain build says "-dev").
+  (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
+    -o "$CACHE/bin/tofu.partial" ./cmd/tofu) \
     >>"$LOGS/opentofu-build.log" 2>&1 || die "OpenTofu build failed; see $LOGS/opentofu-build.log"
   mv "$CACHE/bin/tofu.partial" "$CACHE/bin/tofu"
   rm -rf "$src"

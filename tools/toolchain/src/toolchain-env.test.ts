@@ -4,8 +4,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadToolchainEnv, motoAwsEnv, parseToolchainEnv, toolchainProcessEnv } from "./toolchain-env";
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function cacheDirWith(content?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "toolchain-env-"));
+  dirs.push(dir);
   if (content !== undefined) fs.writeFileSync(path.join(dir, "toolchain.env"), content);
   return dir;
 }
