@@ -7,6 +7,7 @@ import { defineAwsStacks, defineEnvironmentStacks } from "./app";
 import { AWS_SERVICES_USED, serviceOfResourceType } from "./aws/endpoint-override";
 import { ENVIRONMENT_NAMES, loadEnvironmentConfig, loadSharedConfig } from "./config";
 import { settingsFromEnv } from "./settings";
+import { ServiceStack } from "./stacks/service-stack";
 
 /** A Terraform interpolation string, `${expr}`. */
 const tf = (expr: string) => `\${${expr}}`;
@@ -269,6 +270,19 @@ describe("service stack", () => {
     );
   });
 
+  it("names what apply --foundation targets: cluster, migration task family and its network access", () => {
+    const stack = synthEnv("dev").defined.stacks.find((s) => s instanceof ServiceStack) as ServiceStack;
+    expect(stack.foundationResources.map((r) => r.terraformResourceType)).toEqual([
+      "aws_ecs_cluster",
+      "aws_ecs_task_definition",
+      "aws_security_group",
+      "aws_cloudwatch_log_group",
+      "aws_vpc_security_group_ingress_rule",
+      "aws_vpc_security_group_ingress_rule",
+    ]);
+    expect(stack.foundationResources[1]).toBe(stack.service.migrationTaskDefinition);
+  });
+
   it("ignores moto's availability_zone_rebalancing drift on the ECS service", () => {
     expect(resourcesOf(svc, "aws_ecs_service")[0].lifecycle.ignore_changes).toContain(
       "availability_zone_rebalancing",
@@ -379,6 +393,12 @@ describe("local environment", () => {
     expect(images).toContain(`127.0.0.1:5001/sample-service@${DIGEST_A}`);
     expect(images.filter((i) => i === `127.0.0.1:5001/sample-service@${DIGEST_A}`)).toHaveLength(2);
     expect(json.local.output.service_url.value).toBe("http://127.0.0.1:8080");
+  });
+
+  it("requires the Docker provider version the toolchain's mirror holds", () => {
+    const pinned = synthEnv("local", { PLATFORM_DOCKER_PROVIDER_VERSION: "4.6.0" }).json;
+    for (const stack of Object.values(pinned))
+      expect(stack.terraform.required_providers.docker.version).toBe("4.6.0");
   });
 
   it("takes the database password from a sensitive variable, not from code", () => {

@@ -143,10 +143,12 @@ function defineLocal(
   proxyImage: ImageInput,
   allowDataDestroy: boolean,
 ): TerraformStack[] {
+  const dockerProviderVersion = environ.PLATFORM_DOCKER_PROVIDER_VERSION?.trim() || undefined;
   const data = new LocalDataStack(app, `${config.name}-data`, {
     config,
     localStateDir: settings.localStateDir,
     allowDataDestroy,
+    dockerProviderVersion,
   });
   const appStack = new LocalAppStack(app, config.name, {
     config,
@@ -157,6 +159,7 @@ function defineLocal(
     proxyImage,
     registry: environ.PLATFORM_REGISTRY?.trim() || "127.0.0.1:5001",
     postgresImage: environ.POSTGRES_BASE_IMAGE?.trim() || "postgres:16-bookworm",
+    dockerProviderVersion,
   });
   appStack.addDependency(data);
   return [data, appStack];
@@ -168,7 +171,7 @@ export function defaultOutdir(repoRoot: string, env: string): string {
 }
 
 export interface SynthOptions extends EnvironmentStacksOptions {
-  /** @default stacks/cdktf.out/<env> */
+  /** @default $PLATFORM_SYNTH_OUTDIR, else stacks/cdktf.out/<env> */
   readonly outdir?: string;
 }
 
@@ -180,7 +183,11 @@ export interface SynthResult extends EnvironmentStacks {
 export function synthEnvironment(options: SynthOptions): SynthResult {
   const environ = options.environ ?? process.env;
   const repoRoot = settingsFromEnv(loadSharedConfig(), environ).repoRoot;
-  const outdir = options.outdir ?? defaultOutdir(repoRoot, options.env);
+  const outdir =
+    options.outdir ??
+    (environ.PLATFORM_SYNTH_OUTDIR
+      ? path.resolve(environ.PLATFORM_SYNTH_OUTDIR)
+      : defaultOutdir(repoRoot, options.env));
   fs.mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, skipValidation: false });
   const defined = defineEnvironmentStacks(app, options);

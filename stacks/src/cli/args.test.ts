@@ -11,6 +11,7 @@ describe("parseArgs", () => {
       env: "dev",
       stacks: ["network", "service"],
       saved: true,
+      foundation: false,
       allowProd: false,
       includeData: false,
       emulator: true,

@@ -20,6 +20,11 @@ export interface CliArgs {
   readonly stacks: readonly string[];
   /** apply: use the plans saved by `plan` instead of planning again. */
   readonly saved: boolean;
+  /**
+   * apply: only what push and migrate need (registry, network, database, and the service stack's
+   * cluster + migration task family when they do not exist yet; local: the data stack). No image needed.
+   */
+  readonly foundation: boolean;
   /** destroy: required for prod. */
   readonly allowProd: boolean;
   /** destroy (local): also delete the data volume. */
@@ -37,6 +42,9 @@ Commands:
   plan                      init + plan -out per stack in dependency order; Markdown summary;
                             exit 0 = no changes, 2 = changes, 1 = error
   apply [--saved]           apply in dependency order (plans again, or applies the saved plans)
+  apply --foundation        only what push and migrate need first (no image needed): registry,
+                            network, database, and the service's cluster + migration task family
+                            if they do not exist yet (local: the data volume)
   destroy [--allow-prod] [--include-data]
                             destroy in reverse order (prod needs --allow-prod; local keeps the
                             database volume unless --include-data)
@@ -64,7 +72,7 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
   let env = environ.PLATFORM_ENV || undefined;
   const stacks: string[] = [];
   const positional: string[] = [];
-  const flags = { saved: false, allowProd: false, includeData: false, emulator: false };
+  const flags = { saved: false, foundation: false, allowProd: false, includeData: false, emulator: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = (name: string) => {
@@ -75,6 +83,7 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
     if (a === "--env" || a.startsWith("--env=")) env = value("--env");
     else if (a === "--stack" || a.startsWith("--stack=")) stacks.push(...value("--stack").split(","));
     else if (a === "--saved") flags.saved = true;
+    else if (a === "--foundation") flags.foundation = true;
     else if (a === "--allow-prod") flags.allowProd = true;
     else if (a === "--include-data") flags.includeData = true;
     else if (a === "--emulator") flags.emulator = true;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BOOTSTRAP_STACK } from "../app";
+import { BOOTSTRAP_STACK, REGISTRY_STACK } from "../app";
 import { assertImageForApply, PROXY_IMAGE, SERVICE_IMAGE } from "../image-input";
 import { bootstrapStatePath } from "../stacks/bootstrap-stack";
 import {
@@ -77,6 +77,8 @@ export async function validate(ws: Workspace): Promise<number> {
 interface PlannedStack {
   readonly stack: SynthesizedStack;
   readonly planFile: string;
+  /** Wall time of init + plan + show. */
+  readonly seconds?: number;
   readonly summary?: StackPlanSummary;
   readonly plan?: TerraformPlanJson & {
     prior_state?: { values?: { root_module?: { resources?: Array<{ mode: string }> } } };
@@ -151,7 +153,12 @@ export async function plan(ws: Workspace): Promise<number> {
   const planned: PlannedStack[] = [];
   for (const s of stacks) {
     log(`\n=== plan ${s.name}`);
-    const p = await planStack(ws, s, path.join(ws.paths.plansDir, `${s.name}.tfplan`));
+    const started = Date.now();
+    const p = {
+      ...(await planStack(ws, s, path.join(ws.paths.plansDir, `${s.name}.tfplan`))),
+      seconds: (Date.now() - started) / 1000,
+    };
+    log(`[${s.name}] planned in ${p.seconds.toFixed(1)} s`);
     planned.push(p);
     if (p.plan) fs.writeFileSync(path.join(ws.paths.plansDir, `${s.name}.plan.json`), JSON.stringify(p.plan));
     if (wasInterrupted()) break;
@@ -221,8 +228,10 @@ function readSavedIndex(ws: Workspace): SavedPlanIndex | undefined {
  * when nothing upstream changed since) and applied; stops at the first failure; then writes outputs.
  */
 export async function apply(ws: Workspace): Promise<number> {
-  const stacks = ws.selected();
-  requireImages(ws, stacks);
+  const foundation = ws.args.foundation;
+  if (foundation && ws.args.saved) throw new Error("--foundation and --saved cannot be combined");
+  const stacks = foundation ? ws.foundationStacks() : ws.selected();
+  if (!foundation) requireImages(ws, stacks);
   const saved = ws.args.saved ? readSavedIndex(ws) : undefined;
   if (ws.args.saved && !saved)
     throw new Error(`--saved: no saved plans in ${ws.paths.plansDir}; run plan first`);
@@ -234,12 +243,23 @@ export async function apply(ws: Workspace): Promise<number> {
   const changedUpstream = new Set<string>();
   for (const s of stacks) {
     log(`\n=== apply ${s.name}`);
+    const started = Date.now();
     const savedEntry = saved?.stacks.find((x) => x.name === s.name);
     const upstreamChangedAtPlan = [...upstreamOf(ws.all, s.name)].some(
       (u) => saved?.stacks.find((x) => x.name === u)?.hasChanges || changedUpstream.has(u),
     );
     let planFile: string;
     let hasChanges: boolean;
+    const targets = foundation ? ws.foundationTargets(s.name) : undefined;
+    if (targets) {
+      await ws.init(s);
+      const present = await ws.stateAddresses(s);
+      if (targets.every((t) => present.has(t))) {
+        log(`[${s.name}] foundation resources exist already: skipped (a full apply keeps them current)`);
+        continue;
+      }
+      log(`[${s.name}] applying only the foundation: ${targets.join(", ")} (and what they depend on)`);
+    }
     if (savedEntry && !upstreamChangedAtPlan && fs.existsSync(savedEntry.planFile)) {
       await ws.init(s);
       planFile = savedEntry.planFile;
@@ -247,7 +267,12 @@ export async function apply(ws: Workspace): Promise<number> {
       log(`[${s.name}] applying the saved plan ${path.relative(process.cwd(), planFile)}`);
     } else {
       if (savedEntry) log(`[${s.name}] an upstream stack changed since the saved plan: planning again`);
-      const p = await planStack(ws, s, path.join(s.dir, "apply.tfplan"));
+      const p = await planStack(
+        ws,
+        s,
+        path.join(s.dir, "apply.tfplan"),
+        (targets ?? []).map((t) => `-target=${t}`),
+      );
       if (p.error || !p.summary) {
         process.stderr.write(
           `[${s.name}] plan failed; stopping before anything else changes.\n${p.error ?? ""}\n`,
@@ -276,6 +301,7 @@ export async function apply(ws: Workspace): Promise<number> {
       return 1;
     }
     changedUpstream.add(s.name);
+    log(`[${s.name}] applied in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const doc = await ws.writeOutputs();
   log(
@@ -292,12 +318,21 @@ export async function destroy(ws: Workspace): Promise<number> {
     );
   }
   const dataStack = `${ws.env}-data`;
+  const explicit = ws.args.stacks.length > 0;
+  // The registry serves every environment, and the local data volume outlives containers: both go only
+  // when asked for by name (--stack registry) or flag (--include-data).
+  const kept = (name: string) =>
+    !explicit && (name === REGISTRY_STACK || (name === dataStack && !ws.args.includeData));
   const stacks = ws
     .selected()
-    .filter((s) => ws.args.includeData || s.name !== dataStack || ws.args.stacks.length > 0)
+    .filter((s) => !kept(s.name))
     .reverse();
-  if (ws.synth.kind === "local" && !ws.args.includeData) {
-    log(`Keeping the data volume (stack ${dataStack}); pass --include-data to delete it too.`);
+  for (const s of ws.selected().filter((x) => kept(x.name))) {
+    log(
+      s.name === REGISTRY_STACK
+        ? `Keeping the shared ${REGISTRY_STACK} stack (used by every environment); destroy it with --stack ${REGISTRY_STACK}.`
+        : `Keeping the data volume (stack ${dataStack}); pass --include-data to delete it too.`,
+    );
   }
   for (const s of stacks) {
     log(`\n=== destroy ${s.name}`);
@@ -329,10 +364,7 @@ export async function state(ws: Workspace): Promise<number> {
   switch (sub) {
     case "list": {
       for (const s of stacks) {
-        await ws.init(s);
-        const r = await ws.terraform(s, ["state", "list"], { echo: false });
-        if (r.code !== 0) throw new Error(`terraform state list failed for ${s.name}:\n${r.stderr}`);
-        const addresses = r.stdout.split("\n").filter(Boolean);
+        const addresses = [...(await ws.stateAddresses(s))];
         log(`# ${s.name} (${addresses.length} resources)`);
         for (const a of addresses) log(`${s.name}\t${a}`);
       }

@@ -4,6 +4,7 @@ import { readOrCreateLocalSecret } from "@platform/local";
 import { BOOTSTRAP_STACK, type SynthResult, synthEnvironment } from "../app";
 import type { EnvironmentName } from "../config";
 import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "../stacks/local-stacks";
+import { ServiceStack } from "../stacks/service-stack";
 import type { CliArgs } from "./args";
 import { selectStacks } from "./args";
 import { dependencyOrder, readManifest, type SynthesizedStack } from "./stack-order";
@@ -48,11 +49,7 @@ export class Workspace {
     public readonly toolchain: Toolchain,
     options: { readonly allowDataDestroy?: boolean } = {},
   ) {
-    this.synth = synthEnvironment({
-      env,
-      outdir: process.env.PLATFORM_SYNTH_OUTDIR ? path.resolve(process.env.PLATFORM_SYNTH_OUTDIR) : undefined,
-      allowDataDestroy: options.allowDataDestroy,
-    });
+    this.synth = synthEnvironment({ env, allowDataDestroy: options.allowDataDestroy });
     // Definition order breaks ties (registry before network), dependencies decide the rest.
     const defined = this.synth.stacks.map((s) => s.node.id);
     const manifest = readManifest(this.synth.outdir).sort(
@@ -67,6 +64,30 @@ export class Workspace {
     const names = this.all.map((s) => s.name).filter((n) => n !== BOOTSTRAP_STACK);
     const chosen = new Set(selectStacks(names, this.args.stacks, this.env));
     return this.all.filter((s) => chosen.has(s.name));
+  }
+
+  /**
+   * Stacks `apply --foundation` touches: AWS: registry, network, database and (targeted) the service;
+   * local: the data stack.
+   */
+  public foundationStacks(): SynthesizedStack[] {
+    if (this.synth.kind === "local") return this.all.filter((s) => s.name === `${this.env}-data`);
+    return this.selected();
+  }
+
+  /** Resource addresses `apply --foundation` targets in a stack; undefined = the whole stack. */
+  public foundationTargets(name: string): string[] | undefined {
+    const stack = this.synth.stacks.find((s) => s.node.id === name);
+    if (!(stack instanceof ServiceStack)) return undefined;
+    return stack.foundationResources.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`);
+  }
+
+  /** Addresses in a stack's state (`terraform state list`). */
+  public async stateAddresses(stack: SynthesizedStack): Promise<Set<string>> {
+    await this.init(stack);
+    const r = await this.terraform(stack, ["state", "list"], { echo: false });
+    if (r.code !== 0) throw new Error(`terraform state list failed for ${stack.name}:\n${r.stderr}`);
+    return new Set(r.stdout.split("\n").filter(Boolean));
   }
 
   public stack(name: string): SynthesizedStack {

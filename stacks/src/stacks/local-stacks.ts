@@ -9,6 +9,7 @@ import {
   LocalVolume,
   type LocalVolumeRef,
   localSecretVariable,
+  pinDockerProviderVersion,
 } from "@platform/local";
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
@@ -26,6 +27,11 @@ export interface LocalDataStackProps {
   readonly config: LocalEnvironmentConfig;
   readonly localStateDir: string;
   /**
+   * kreuzwerker/docker version the toolchain's mirror holds (`PLATFORM_DOCKER_PROVIDER_VERSION`).
+   * @default the version @cdktf/provider-docker binds (3.6.2)
+   */
+  readonly dockerProviderVersion?: string;
+  /**
    * Let destroy delete the data volume (only for `destroy --include-data`).
    * @default false
    */
@@ -42,6 +48,7 @@ export class LocalDataStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: LocalDataStackProps) {
     super(scope, id);
     new DockerProvider(this, "docker", {});
+    if (props.dockerProviderVersion) pinDockerProviderVersion(this, props.dockerProviderVersion);
     new LocalBackend(this, {
       path: path.join(localEnvironmentDir(props.localStateDir, props.config.name), `${id}.tfstate`),
     });
@@ -57,6 +64,11 @@ export class LocalDataStack extends TerraformStack {
 export interface LocalAppStackProps {
   readonly config: LocalEnvironmentConfig;
   readonly localStateDir: string;
+  /**
+   * kreuzwerker/docker version the toolchain's mirror holds (`PLATFORM_DOCKER_PROVIDER_VERSION`).
+   * @default the version @cdktf/provider-docker binds (3.6.2)
+   */
+  readonly dockerProviderVersion?: string;
   /** The data volume (from {@link LocalDataStack}; only its name crosses the stack boundary). */
   readonly volume: LocalVolumeRef;
   /** Service image, repository defaulting to `<registry>/sample-service`. */
@@ -80,6 +92,7 @@ export class LocalAppStack extends TerraformStack {
     super(scope, id);
     const { config } = props;
     new DockerProvider(this, "docker", {});
+    if (props.dockerProviderVersion) pinDockerProviderVersion(this, props.dockerProviderVersion);
     new LocalBackend(this, {
       path: path.join(localEnvironmentDir(props.localStateDir, config.name), `${id}.tfstate`),
     });

@@ -1,7 +1,7 @@
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { AwsEnvironmentConfig } from "@platform/env-config";
 import { FargateService } from "@platform/fargate-service";
-import { Token } from "cdktf";
+import { type TerraformResource, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { ImageInput } from "../image-input";
 import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
@@ -36,6 +36,12 @@ export function serviceName(env: string): string {
  */
 export class ServiceStack extends AwsLayerStack {
   public readonly service: FargateService;
+  /**
+   * What the migrate step needs before the first image exists: cluster, migration task family (with its
+   * roles and log group, pulled in as dependencies), migration security group, database ingress.
+   * `apply --foundation` applies only these (terraform -target) into an empty environment.
+   */
+  public readonly foundationResources: readonly TerraformResource[];
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { ...props, region: props.config.region });
@@ -88,11 +94,12 @@ export class ServiceStack extends AwsLayerStack {
       },
     });
 
+    const ingress: TerraformResource[] = [];
     for (const [kind, sg] of [
       ["service", this.service.serviceSecurityGroup],
       ["migration", this.service.migrationSecurityGroup],
     ] as const) {
-      new VpcSecurityGroupIngressRule(this, `database-from-${kind}`, {
+      const rule = new VpcSecurityGroupIngressRule(this, `database-from-${kind}`, {
         securityGroupId: database.db_security_group_id,
         referencedSecurityGroupId: sg.id,
         ipProtocol: "tcp",
@@ -100,7 +107,15 @@ export class ServiceStack extends AwsLayerStack {
         toPort: 5432,
         description: `PostgreSQL from the ${kind} tasks of ${serviceName(config.name)}`,
       });
+      ingress.push(rule);
     }
+    this.foundationResources = [
+      ...(this.service.ecsCluster ? [this.service.ecsCluster] : []),
+      this.service.migrationTaskDefinition,
+      this.service.migrationSecurityGroup,
+      this.service.logGroup,
+      ...ingress,
+    ];
 
     const s = this.service;
     this.exportOutputs<ServiceOutputs>({

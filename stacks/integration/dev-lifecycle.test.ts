@@ -1,0 +1,194 @@
+/**
+ * The dev environment's whole life against moto (a private instance from the toolchain's launcher):
+ * plan -> apply (all stacks, state in moto's S3) -> state list -> no-change plan -> a replacement in the
+ * plan summary -> two concurrent applies (one loses on the lock, state stays valid) -> SIGINT during
+ * apply releases the lock -> destroy leaves nothing. One full apply cycle: moto's RDS and ALB take
+ * minutes, so the steps share it and run in order.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CliRunner, isolatedEnv, makeWorkDir, PrivateMoto } from "./harness";
+
+const BUCKET = "fargate-platform-tfstate";
+const DIGEST = (c: string) => `sha256:${c.repeat(64)}`;
+const SERVICE_LOCK = "dev/service.tfstate.tflock";
+
+let moto: PrivateMoto;
+let cli: CliRunner;
+let workDir: string;
+let env: NodeJS.ProcessEnv;
+
+const summaryFile = () => path.join(workDir, "out", "plans", "dev", "summary.md");
+const summaryJson = () =>
+  JSON.parse(fs.readFileSync(path.join(workDir, "out", "plans", "dev", "summary.json"), "utf8")) as {
+    summaries: Array<{
+      stack: string;
+      add: number;
+      change: number;
+      replace: number;
+      destroy: number;
+      hasChanges: boolean;
+    }>;
+  };
+
+/** Fails with the CLI's output (the useful part of a failure) unless it exited with `code`. */
+function expectExit(run: { code: number; output: string }, code: number): void {
+  if (run.code !== code)
+    throw new Error(`expected exit ${code}, got ${run.code}:\n${run.output.slice(-6000)}`);
+}
+
+beforeAll(async () => {
+  workDir = makeWorkDir();
+  moto = await PrivateMoto.start(workDir);
+  env = { ...isolatedEnv(moto, workDir), PLATFORM_IMAGE_DIGEST: DIGEST("a") };
+  cli = new CliRunner(env, path.join(workDir, "cli.log"));
+  process.stdout.write(`integration work dir: ${workDir} (cli.log, moto.log)\n`);
+}, 120_000);
+
+afterAll(() => {
+  moto?.stop();
+});
+
+describe("dev against the AWS emulator", () => {
+  it("plans every stack of a fresh environment (bootstrapping the state bucket) and exits 2", async () => {
+    const run = await cli.run(["plan", "--env", "dev"]);
+    expectExit(run, 2);
+    expect(await moto.objectExists(BUCKET, "")).toBe(true);
+    const s = summaryJson().summaries;
+    expect(s.map((x) => x.stack)).toEqual(["registry", "network-dev", "database-dev", "service-dev"]);
+    for (const x of s) expect([x.add > 0, x.change, x.replace, x.destroy]).toEqual([true, 0, 0, 0]);
+    const md = fs.readFileSync(summaryFile(), "utf8");
+    expect(md).toContain("network-dev is not applied yet: this plan uses placeholder values");
+    expect(md).not.toContain("[!WARNING]");
+  });
+
+  it("applies all stacks in dependency order with state in moto's S3 and writes the outputs", async () => {
+    const run = await cli.run(["apply", "--env", "dev"]);
+    expectExit(run, 0);
+    const order = [...run.stdout.matchAll(/^=== apply (\S+)/gm)].map((m) => m[1]);
+    expect(order).toEqual(["registry", "network-dev", "database-dev", "service-dev"]);
+    for (const key of [
+      "shared/registry.tfstate",
+      "dev/network.tfstate",
+      "dev/database.tfstate",
+      "dev/service.tfstate",
+    ]) {
+      expect(await moto.objectExists(BUCKET, key)).toBe(true);
+    }
+    const outputs = JSON.parse(fs.readFileSync(path.join(workDir, "out", "outputs", "dev.json"), "utf8"));
+    const service = outputs.stacks["service-dev"];
+    expect(service.migration_task_family).toBe("dev-sample-service-migrate");
+    expect(service.cluster_arn).toMatch(/^arn:aws:ecs:eu-west-1:\d{12}:cluster\/dev-sample-service$/);
+    expect(service.migration_subnet_ids).toEqual(outputs.stacks["network-dev"].private_subnet_ids);
+    expect(service.image).toBe(`${outputs.stacks.registry.repository_url}@${DIGEST("a")}`);
+    expect(outputs.stacks["database-dev"].db_endpoint).not.toBe("placeholder.invalid");
+  });
+
+  it("lists the resources of every stack with `state list`", async () => {
+    const run = await cli.run(["state", "--env", "dev", "list"]);
+    expectExit(run, 0);
+    for (const [stack, type] of [
+      ["registry", "aws_ecr_repository"],
+      ["network-dev", "aws_vpc"],
+      ["network-dev", "aws_nat_gateway"],
+      ["database-dev", "aws_db_instance"],
+      ["service-dev", "aws_ecs_service"],
+      ["service-dev", "aws_lb"],
+    ]) {
+      expect(run.stdout).toMatch(new RegExp(`^${stack}\\t${type}\\.`, "m"));
+    }
+  });
+
+  it("plans no changes right after apply (exit 0)", async () => {
+    // moto never reports availability_zone_rebalancing back: the FargateService construct ignores it
+    // (lifecycle ignore_changes), otherwise aws_ecs_service would show an update here forever.
+    const run = await cli.run(["plan", "--env", "dev"]);
+    expectExit(run, 0);
+    expect(fs.readFileSync(summaryFile(), "utf8")).toContain("**No changes.**");
+  });
+
+  it("flags a replacement at the top of the summary, by address and cause", async () => {
+    const run = await cli.run(["plan", "--env", "dev"], { PLATFORM_IMAGE_DIGEST: DIGEST("b") });
+    expectExit(run, 2);
+    const md = fs.readFileSync(summaryFile(), "utf8");
+    const top = md.slice(0, md.indexOf("| Stack |"));
+    expect(top).toContain("> [!WARNING]");
+    expect(top).toMatch(
+      /> - replace in `service-dev`: `aws_ecs_task_definition\.service_task-definition_[0-9A-F]+` \(forced by `container_definitions`\)/,
+    );
+    const service = summaryJson().summaries.find((x) => x.stack === "service-dev");
+    expect(service?.replace).toBe(2); // the service's and the migration task's definitions
+    for (const other of summaryJson().summaries.filter((x) => x.stack !== "service-dev"))
+      expect(other.hasChanges).toBe(false);
+  });
+
+  it("lets only one of two concurrent applies hold the lock; the state stays valid", async () => {
+    const pullState = async () => {
+      const r = await cli.run(["state", "--env", "dev", "pull", "--stack", "service"]);
+      expectExit(r, 0);
+      return JSON.parse(r.stdout) as { serial: number; lineage: string; resources: unknown[] };
+    };
+    const before = await pullState();
+    const second = { ...env, PLATFORM_IMAGE_DIGEST: DIGEST("b") };
+    const first = cli.start(["apply", "--env", "dev", "--stack", "service"], {
+      ...second,
+      PLATFORM_SYNTH_OUTDIR: path.join(workDir, "cdktf.out-a"),
+    });
+    await moto.waitForObject(BUCKET, SERVICE_LOCK, 180_000);
+    const late = await cli.run(["apply", "--env", "dev", "--stack", "service"], {
+      ...second,
+      PLATFORM_SYNTH_OUTDIR: path.join(workDir, "cdktf.out-b"),
+    });
+    const early = await first.done;
+    // Usually the later one loses; it can also win if it grabs the lock between the other's plan and
+    // apply. Either way exactly one must fail, and on the lock.
+    const runs = [early, late].sort((a, b) => a.code - b.code);
+    expect(runs.map((r) => r.code)).toEqual([0, 1]);
+    expect(runs[1].output).toMatch(/Error acquiring the state lock/);
+    expect(await moto.objectExists(BUCKET, SERVICE_LOCK)).toBe(false);
+    const after = await pullState();
+    expect(after.lineage).toBe(before.lineage);
+    expect(after.serial).toBeGreaterThan(before.serial);
+    const replan = await cli.run(["plan", "--env", "dev", "--stack", "service"], {
+      PLATFORM_IMAGE_DIGEST: DIGEST("b"),
+    });
+    expectExit(replan, 0);
+  });
+
+  it("forwards SIGINT to Terraform during apply, which stops and releases the lock", async () => {
+    const apply = cli.start(["apply", "--env", "dev", "--stack", "service"], {
+      PLATFORM_IMAGE_DIGEST: DIGEST("c"),
+    });
+    // Interrupt while Terraform holds the lock (under moto this lands in the apply command's plan
+    // phase: the service stack's apply itself takes about a second).
+    await moto.waitForObject(BUCKET, SERVICE_LOCK, 180_000);
+    apply.child.kill("SIGINT");
+    const run = await apply.done;
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/asking Terraform to stop gracefully/);
+    expect(await moto.objectExists(BUCKET, SERVICE_LOCK)).toBe(false);
+    const state = await cli.run(["state", "--env", "dev", "pull", "--stack", "service"]);
+    expectExit(state, 0);
+    expect(() => JSON.parse(state.stdout)).not.toThrow();
+  });
+
+  it("destroys every stack and leaves nothing in state", async () => {
+    const run = await cli.run(["destroy", "--env", "dev"], { PLATFORM_IMAGE_DIGEST: DIGEST("c") });
+    expectExit(run, 0);
+    expect(run.stdout).toContain("Keeping the shared registry stack");
+    const registry = await cli.run(["destroy", "--env", "dev", "--stack", "registry"]);
+    expectExit(registry, 0);
+    const list = await cli.run(["state", "--env", "dev", "list"]);
+    expectExit(list, 0);
+    expect(list.stdout.split("\n").filter((l) => /\t/.test(l))).toEqual([]);
+    for (const stack of ["registry", "network-dev", "database-dev", "service-dev"]) {
+      expect(list.stdout).toContain(`# ${stack} (0 resources)`);
+    }
+  });
+
+  it("refuses to destroy prod without --allow-prod, before touching anything", async () => {
+    const run = await cli.run(["destroy", "--env", "prod"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Refusing to destroy prod: pass --allow-prod");
+  });
+});
