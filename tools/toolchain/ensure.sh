@@ -447,17 +447,34 @@ fi
 # e. moto (AWS API emulator)
 # =============================================================================================
 t0=$(now_s)
-PYTHON="${PLATFORM_PYTHON:-python3}"
+PYTHON="$(command -v python3 || true)"   # stdlib only: JSON summary
+[ -n "$PYTHON" ] || die "python3 is needed (moto, the JSON summary)"
 AWS_ENDPOINT="http://127.0.0.1:$MOTO_PORT"
 MOTO_PID="$RUN/moto.pid"
 moto_answers() { curl -fsS -m 3 -o /dev/null "$AWS_ENDPOINT/moto-api/" 2>/dev/null; }
-MOTO_VERSION="$("$PYTHON" -c 'import moto; print(moto.__version__)' 2>/dev/null || true)"
-if [ -z "$MOTO_VERSION" ]; then
-  say "installing moto[server]==$MOTO_VERSION_PIN with pip"
-  "$PYTHON" -m pip install "moto[server]==$MOTO_VERSION_PIN" >>"$LOGS/pip.log" 2>&1 || die "pip install moto failed; see $LOGS/pip.log"
-  MOTO_VERSION="$("$PYTHON" -c 'import moto; print(moto.__version__)')"
-  step moto-package installed "moto $MOTO_VERSION"
+# The first python3 that has moto: PLATFORM_PYTHON, this project's venv, then every python3 on
+# PATH (Nx puts /usr/bin first, ahead of e.g. a pyenv python that has moto).
+find_moto_python() {
+  local c
+  for c in ${PLATFORM_PYTHON:-} "$CACHE/moto-venv/bin/python" $(type -ap python3 | awk '!seen[$0]++'); do
+    [ -x "$c" ] || continue
+    if "$c" -c 'import moto.server' >/dev/null 2>&1; then echo "$c"; return 0; fi
+  done
+}
+MOTO_PYTHON="$(find_moto_python)"
+if [ -z "$MOTO_PYTHON" ]; then
+  # Never pip into a system python (PEP 668): a venv in the cache.
+  say "installing moto[server]==$MOTO_VERSION_PIN into $CACHE/moto-venv (log: $LOGS/pip.log)"
+  if ! "$PYTHON" -m venv "$CACHE/moto-venv" >>"$LOGS/pip.log" 2>&1; then
+    apt_install python3-venv
+    "$PYTHON" -m venv "$CACHE/moto-venv" >>"$LOGS/pip.log" 2>&1 || die "python3 -m venv failed; see $LOGS/pip.log"
+  fi
+  "$CACHE/moto-venv/bin/python" -m pip install "moto[server]==$MOTO_VERSION_PIN" >>"$LOGS/pip.log" 2>&1 \
+    || die "pip install moto[server]==$MOTO_VERSION_PIN failed; see $LOGS/pip.log"
+  MOTO_PYTHON="$CACHE/moto-venv/bin/python"
+  step moto-package installed "moto $MOTO_VERSION_PIN in $CACHE/moto-venv"
 fi
+MOTO_VERSION="$("$MOTO_PYTHON" -c 'import moto; print(moto.__version__)')"
 if moto_answers; then
   if pid_alive "$MOTO_PID"; then
     step moto found "project moto $MOTO_VERSION (pid $(cat "$MOTO_PID")) at $AWS_ENDPOINT"
@@ -469,7 +486,7 @@ else
     die "port $MOTO_PORT answers but is not moto; choose another with PLATFORM_MOTO_PORT"
   fi
   MOTO_IAM_LOAD_MANAGED_POLICIES=true start_detached "$MOTO_PID" "$LOGS/moto.log" \
-    "$PYTHON" "$SCRIPT_DIR/moto/launcher.py" "$MOTO_PORT"
+    "$MOTO_PYTHON" "$SCRIPT_DIR/moto/launcher.py" "$MOTO_PORT"
   wait_until 60 "$MOTO_PID" moto_answers || die "moto did not answer on $AWS_ENDPOINT; see $LOGS/moto.log"
   step moto started "moto $MOTO_VERSION (pid $(cat "$MOTO_PID")) at $AWS_ENDPOINT in $(elapsed "$t0")"
 fi
