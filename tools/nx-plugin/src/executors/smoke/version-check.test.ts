@@ -5,18 +5,18 @@ const expected = { gitSha: "abc1234-dirty", version: "1.2.0" };
 describe("versionMismatch", () => {
   it("accepts the deployed git SHA and version", () => {
     expect(
-      versionMismatch({ gitSha: "abc1234-dirty", version: "1.2.0", hostname: "h" }, expected),
+      versionMismatch({ git_sha: "abc1234-dirty", version: "1.2.0", hostname: "h" }, expected),
     ).toBeUndefined();
   });
 
   it("names the answering host when another build answers", () => {
-    expect(versionMismatch({ gitSha: "0000000", version: "1.1.0", hostname: "task-1" }, expected)).toMatch(
-      /gitSha "0000000" from task-1, expected abc1234-dirty/,
+    expect(versionMismatch({ git_sha: "0000000", version: "1.1.0", hostname: "task-1" }, expected)).toMatch(
+      /git_sha "0000000" from task-1, expected abc1234-dirty/,
     );
   });
 
   it("catches a version mismatch on the same commit", () => {
-    expect(versionMismatch({ gitSha: "abc1234-dirty", version: "1.1.0" }, expected)).toMatch(
+    expect(versionMismatch({ git_sha: "abc1234-dirty", version: "1.1.0" }, expected)).toMatch(
       /version "1.1.0"/,
     );
   });
