@@ -9,6 +9,7 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -38,11 +39,14 @@ interface Figures {
   readonly failures: number;
 }
 
-/** Starts a node process and resolves with the port it reports on stdout; keeps draining stdout. */
+/**
+ * Starts a node process, draining its stdout (as a log driver would); `port` resolves with the
+ * port `portFrom` finds in a line, when given.
+ */
 function startProcess(
   args: string[],
   env: Record<string, string>,
-  portFrom: (line: string) => number | undefined,
+  portFrom?: (line: string) => number | undefined,
 ) {
   const child = spawn(process.execPath, args, {
     cwd: APP_DIR,
@@ -52,21 +56,47 @@ function startProcess(
   child.stderr.setEncoding("utf8").on("data", (c: string) => {
     stderr += c;
   });
-  const port = new Promise<number>((resolve, reject) => {
-    let partial = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      const lines = (partial + chunk).split("\n");
-      partial = lines.pop()!;
-      for (const line of lines) {
-        const found = portFrom(line);
-        if (found !== undefined) resolve(found);
-      }
-    });
-    child.once("exit", (code) =>
-      reject(new Error(`${args.join(" ")} exited (${code}) before listening\n${stderr}`)),
-    );
+  let partial = "";
+  const lineListeners: ((line: string) => void)[] = [];
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) for (const listener of lineListeners) listener(line);
   });
+  const port =
+    portFrom === undefined
+      ? undefined
+      : new Promise<number>((resolve, reject) => {
+          lineListeners.push((line) => {
+            const found = portFrom(line);
+            if (found !== undefined) resolve(found);
+          });
+          child.once("exit", (code) =>
+            reject(new Error(`${args.join(" ")} exited (${code}) before listening\n${stderr}`)),
+          );
+        });
   return { child, port };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`the service exited (${child.exitCode}) before it was ready`);
+    const status = await fetch(url).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -109,6 +139,16 @@ async function main(): Promise<void> {
   }
   const cluster = await PostgresCluster.create();
   const children: ChildProcess[] = [];
+  const cleanUp = async () => {
+    for (const child of children) await stop(child);
+    await cluster.destroy();
+  };
+  // Ctrl-C must not leave the servers and the cluster behind.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
   try {
     const database = await createDatabase(cluster.settings(), "bench");
     const dbEnv = {
@@ -129,14 +169,14 @@ async function main(): Promise<void> {
     );
     await client.end();
 
-    const service = startProcess(
-      ["dist/server.js"],
-      { ...dbEnv, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL },
-      (line) => {
-        const m = /"msg":"Server listening at http:\/\/127\.0\.0\.1:(\d+)"/.exec(line);
-        return m === null ? undefined : Number(m[1]);
-      },
-    );
+    // A port chosen here: at LOG_LEVEL=warn the server does not log where it listens.
+    const servicePort = await freePort();
+    const service = startProcess(["dist/server.js"], {
+      ...dbEnv,
+      HOST: "127.0.0.1",
+      PORT: String(servicePort),
+      LOG_LEVEL,
+    });
     children.push(service.child);
     // The same JSON body /version returns, from a server with no framework at all.
     const bareCode = `
@@ -150,8 +190,8 @@ async function main(): Promise<void> {
       return m === null ? undefined : Number(m[1]);
     });
     children.push(bare.child);
-    const servicePort = await service.port;
-    const barePort = await bare.port;
+    const barePort = await bare.port!;
+    await waitUntilReady(`http://127.0.0.1:${servicePort}/_ready`, service.child);
 
     const scenarios: Scenario[] = [
       { name: "bare node:http hello-world", url: `http://127.0.0.1:${barePort}/` },
@@ -199,8 +239,7 @@ async function main(): Promise<void> {
         `p99 ${ms(version.p99Ms)} ms vs ${ms(bareFigures.p99Ms)} ms`,
     );
   } finally {
-    for (const child of children) await stop(child);
-    await cluster.destroy();
+    await cleanUp();
   }
 }
 
