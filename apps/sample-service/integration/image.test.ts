@@ -81,8 +81,8 @@ beforeAll(async () => {
     `GIT_SHA=${GIT_SHA}`,
     CONTEXT,
   ]);
+  // The Dockerfile's verify stage (the app loads its dependencies) runs, or is cached, in here.
   if (built.code !== 0) throw new Error(`docker build failed\n${built.stdout}\n${built.stderr}`);
-  expect(built.stdout).toMatch(/image check: app loads on node v\d+/);
 });
 
 afterAll(async () => {
