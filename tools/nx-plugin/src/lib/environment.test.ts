@@ -38,6 +38,8 @@ describe("skipReason", () => {
   });
 
   it("names the allowed values of a bad list", () => {
-    expect(() => skipReason("dev", ["qa"], "x")).toThrow(/"onlyEnvironments" must be one of local, dev, staging, prod/);
+    expect(() => skipReason("dev", ["qa"], "x")).toThrow(
+      /"onlyEnvironments" must be one of local, dev, staging, prod/,
+    );
   });
 });

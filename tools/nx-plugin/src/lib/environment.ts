@@ -48,7 +48,11 @@ export function requirePositiveNumber(value: unknown, option: string): number {
  * For steps only some environments need (the local proxy image): the reason to skip, or undefined to run.
  * Both options unset = always run.
  */
-export function skipReason(environment: unknown, onlyEnvironments: unknown, what: string): string | undefined {
+export function skipReason(
+  environment: unknown,
+  onlyEnvironments: unknown,
+  what: string,
+): string | undefined {
   if (onlyEnvironments === undefined) return undefined;
   if (!Array.isArray(onlyEnvironments) || onlyEnvironments.length === 0) {
     throw new Error(`Option "onlyEnvironments" must be a non-empty list of ${ENVIRONMENTS.join(", ")}.`);

@@ -6,13 +6,20 @@ import { withInterrupt } from "../../lib/interrupt";
 import { errorMessage, StepLog } from "../../lib/log";
 import { OUTPUTS, outputsProducer } from "../../lib/output-names";
 import { StackOutputs } from "../../lib/stack-outputs";
-import { type ApplyExecutorOptions, type NormalizedApplyOptions, normalizeApplyOptions } from "./normalize-options";
+import {
+  type ApplyExecutorOptions,
+  type NormalizedApplyOptions,
+  normalizeApplyOptions,
+} from "./normalize-options";
 import { waitStable } from "./wait-stable";
 
 /** Variable the stacks read the service image from when no image.json is present. */
 const IMAGE_VARIABLE = "PLATFORM_IMAGE_DIGEST";
 
-export default async function applyExecutor(options: ApplyExecutorOptions, context: ExecutorContext): Promise<ExecutorResult> {
+export default async function applyExecutor(
+  options: ApplyExecutorOptions,
+  context: ExecutorContext,
+): Promise<ExecutorResult> {
   return reportFailure(`apply ${options.environment ?? ""}`.trim(), async () => {
     const o = normalizeApplyOptions(options, context.root);
     const log = new StepLog(`apply ${o.environment}`);
@@ -20,7 +27,9 @@ export default async function applyExecutor(options: ApplyExecutorOptions, conte
     const image = o.requirePushedImage || existsSync(o.imageFile) ? readPushedImage(o.imageFile) : undefined;
     if (!image && o.pinDeployedImage && !process.env[IMAGE_VARIABLE]) await pinDeployedImage(o, context, log);
     if (o.stacksTarget) {
-      log.info(`nx run ${o.stacksProject}:${o.stacksTarget}:${o.environment}${image ? ` (image ${image.reference})` : ""}`);
+      log.info(
+        `nx run ${o.stacksProject}:${o.stacksTarget}:${o.environment}${image ? ` (image ${image.reference})` : ""}`,
+      );
       await runTarget(context, o.stacksProject, o.stacksTarget, o.environment);
     }
     if (!o.waitForStable) return;
@@ -31,7 +40,8 @@ export default async function applyExecutor(options: ApplyExecutorOptions, conte
 /** Runs another project's target in this process (its own dependsOn are this target's dependsOn). */
 async function runTarget(context: ExecutorContext, project: string, target: string, configuration: string) {
   for await (const res of await runExecutor({ project, target, configuration }, {}, context)) {
-    if (!res.success) throw new Error(`${project}:${target} -c ${configuration} failed (see its output above).`);
+    if (!res.success)
+      throw new Error(`${project}:${target} -c ${configuration} failed (see its output above).`);
   }
 }
 

@@ -9,7 +9,11 @@ export default async function dockerizeExecutor(
   context: ExecutorContext,
 ): Promise<ExecutorResult> {
   return reportFailure("dockerize", async () => {
-    const skip = skipReason(options.environment, options.onlyEnvironments, `image ${options.imageName ?? ""}`.trim());
+    const skip = skipReason(
+      options.environment,
+      options.onlyEnvironments,
+      `image ${options.imageName ?? ""}`.trim(),
+    );
     if (skip) return console.log(`dockerize ${skip}`);
     await dockerize(normalizeDockerizeOptions(options, context.root));
   });

@@ -13,7 +13,11 @@ export default async function pushExecutor(
   context: ExecutorContext,
 ): Promise<ExecutorResult> {
   return reportFailure(`push ${options.environment ?? ""}`.trim(), async () => {
-    const skip = skipReason(options.environment, options.onlyEnvironments, `image ${options.repositoryName ?? ""}`.trim());
+    const skip = skipReason(
+      options.environment,
+      options.onlyEnvironments,
+      `image ${options.repositoryName ?? ""}`.trim(),
+    );
     if (skip) return console.log(`push ${skip}`);
     const o: NormalizedPushOptions = normalizePushOptions(options, context.root);
     await push(o);

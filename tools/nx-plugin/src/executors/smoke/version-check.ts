@@ -8,7 +8,8 @@ export interface ExpectedBuild {
  * answers `{version, build_time, git_sha, hostname}`.
  */
 export function versionMismatch(body: unknown, expected: ExpectedBuild): string | undefined {
-  if (typeof body !== "object" || body === null) return `/version did not return a JSON object (got ${JSON.stringify(body)})`;
+  if (typeof body !== "object" || body === null)
+    return `/version did not return a JSON object (got ${JSON.stringify(body)})`;
   const b = body as { git_sha?: unknown; version?: unknown; hostname?: unknown };
   if (b.git_sha !== expected.gitSha) {
     return `/version reports git_sha ${JSON.stringify(b.git_sha)}${b.hostname ? ` from ${b.hostname}` : ""}, expected ${expected.gitSha}`;
