@@ -16,7 +16,8 @@
 #   PLATFORM_PROVIDER_SEARCH_ROOTS  extra colon-separated roots to search for a provider mirror
 #   PLATFORM_BASE_IMAGES          "auto" (default), "local" (always build stand-ins) or "public"
 #   PLATFORM_DOCKER_NETWORKING    "bridge" (default) or "host" (--bridge=none, no iptables)
-#   PLATFORM_ENSURE_STOP_AFTER    "providers": only the Terraform and provider steps
+#   PLATFORM_ENSURE_STOP_AFTER    "providers": only the Terraform and provider steps;
+#                                 "services": also engine, registry, moto, PostgreSQL (no images)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -396,6 +397,8 @@ else
     fi
   fi
   DOCKER_HOST_VALUE="unix://$OWN_SOCK"; DOCKER_OWNED=1
+  # For stop.sh: dockerd leaves namespace/bind mounts under these after it exits.
+  printf '%s\n' "$DOCKER_DIR/data" "$DOCKER_RUN_DIR/exec" >"$RUN/dockerd.dirs"
   step docker started "dockerd (pid $(cat "$DOCKERD_PID"), vfs, ${DOCKER_NET_CHOICE} networking) at $DOCKER_HOST_VALUE in $(elapsed "$t0")"
 fi
 export DOCKER_HOST="$DOCKER_HOST_VALUE"
@@ -510,6 +513,13 @@ else
   PG_BIN="$(find_pg_bin)"
   [ -n "$PG_BIN" ] || die "postgresql installed but initdb/pg_ctl not found"
   step postgresql installed "server binaries in $PG_BIN"
+fi
+
+if [ "${PLATFORM_ENSURE_STOP_AFTER:-}" = "services" ]; then
+  say "PLATFORM_ENSURE_STOP_AFTER=services: skipping base images; toolchain.env not written"
+  printf '{"terraform":"%s","dockerHost":"%s","registry":"%s","awsEndpoint":"%s"}\n' \
+    "$TF_BIN" "$DOCKER_HOST_VALUE" "$REGISTRY" "$AWS_ENDPOINT"
+  exit 0
 fi
 
 # =============================================================================================

@@ -32,3 +32,15 @@ stop_one moto "$RUN/moto.pid" "launcher.py" 15
 stop_one registry "$RUN/registry.pid" "docker-registry" 15
 # dockerd stops its containers (10 s grace each) and its containerd before exiting.
 stop_one dockerd "$RUN/dockerd.pid" "dockerd" 60
+
+# dockerd leaves network-namespace and bind mounts under its data/exec roots; release ours once
+# no dockerd of ours runs.
+if [ -f "$RUN/dockerd.dirs" ] && [ ! -f "$RUN/dockerd.pid" ]; then
+  while read -r dir; do
+    [ -n "$dir" ] || continue
+    awk '{print $2}' /proc/mounts | grep -E "^${dir}(/|$)" | sort -r | while read -r m; do
+      umount -l "$m" 2>/dev/null || true
+    done
+  done <"$RUN/dockerd.dirs"
+  rm -f "$RUN/dockerd.dirs"
+fi
