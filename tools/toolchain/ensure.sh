@@ -217,21 +217,24 @@ find_mirrored_provider() { # NAMESPACE TYPE VERSION
 
 # Links one provider into the mirror for every host the engine resolves bare names to.
 link_into_mirror() { # NAMESPACE TYPE VERSION KIND PATH
-  local ns="$1" type="$2" ver="$3" kind="$4" path="$5" host
+  local ns="$1" type="$2" ver="$3" kind="$4" path="$5" host link
   for host in "${HOSTS[@]}"; do
     if [ "$kind" = unpacked ]; then
-      mkdir -p "$MIRROR/$host/$ns/$type/$ver"
-      ln -sfn "$path" "$MIRROR/$host/$ns/$type/$ver/linux_amd64"
+      link="$MIRROR/$host/$ns/$type/$ver/linux_amd64"
     else
-      mkdir -p "$MIRROR/$host/$ns/$type"
-      ln -sfn "$path" "$MIRROR/$host/$ns/$type/$(basename "$path")"
+      link="$MIRROR/$host/$ns/$type/$(basename "$path")"
+    fi
+    # Touch only links that are wrong: a terraform init elsewhere may be reading the mirror now.
+    if [ "$(readlink "$link" 2>/dev/null || true)" != "$path" ]; then
+      mkdir -p "$(dirname "$link")"
+      ln -sfn "$path" "$link"
     fi
   done
 }
 
 MIRRORED=()          # "namespace/type" entries the CLI config routes to the mirror
 PROVIDER_INFO=()     # "namespace/type<TAB>version<TAB>source<TAB>path" for the report
-rm -rf "$MIRROR"; mkdir -p "$MIRROR"
+mkdir -p "$MIRROR"
 
 # hashicorp/aws: only reused, never built here (700 MB, 30-40 min).
 hit="$(find_mirrored_provider hashicorp aws "$AWS_PROVIDER_VERSION")"
