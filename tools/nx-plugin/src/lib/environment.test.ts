@@ -43,3 +43,24 @@ describe("skipReason", () => {
     );
   });
 });
+
+describe("resolveEnvPath placeholders", () => {
+  it("puts {repoRoot} and {stacksOut} where the stacks read and write them", () => {
+    expect(resolveEnvPath("/repo", "{repoRoot}/dist/deploy/{environment}/image.json", "dev", {})).toBe(
+      "/repo/dist/deploy/dev/image.json",
+    );
+    expect(resolveEnvPath("/repo", "{stacksOut}/outputs/{environment}.json", "dev", {})).toBe(
+      "/repo/stacks/out/outputs/dev.json",
+    );
+  });
+
+  it("follows PLATFORM_REPO_ROOT and PLATFORM_STACKS_OUT_DIR, as the stacks CLI does", () => {
+    const environ = { PLATFORM_REPO_ROOT: "/tmp/w", PLATFORM_STACKS_OUT_DIR: "/tmp/w/out" };
+    expect(resolveEnvPath("/repo", "{repoRoot}/dist/deploy/{environment}/image.json", "dev", environ)).toBe(
+      "/tmp/w/dist/deploy/dev/image.json",
+    );
+    expect(resolveEnvPath("/repo", "{stacksOut}/outputs/{environment}.json", "dev", environ)).toBe(
+      "/tmp/w/out/outputs/dev.json",
+    );
+  });
+});

@@ -19,14 +19,27 @@ export function environmentKind(env: EnvironmentName): EnvironmentKind {
   return env === "local" ? "local" : "aws";
 }
 
-/** Replaces `{environment}` in a path option and resolves it against the workspace root. */
-export function resolveEnvPath(root: string, template: string, env?: EnvironmentName): string {
-  const p = env ? template.replace(/\{environment\}/g, env) : template;
-  if (/\{environment\}/.test(p)) {
+/**
+ * Resolves a path option against the workspace root, replacing `{environment}`, `{repoRoot}` (where the
+ * stacks read dist/deploy/<env>/*.json: `PLATFORM_REPO_ROOT`, else the workspace root) and `{stacksOut}`
+ * (where the stacks CLI writes outputs: `PLATFORM_STACKS_OUT_DIR`, else stacks/out). The same variables
+ * move the stacks' files, so a test or a second operator can keep a whole chain apart.
+ */
+export function resolveEnvPath(
+  root: string,
+  template: string,
+  env?: EnvironmentName,
+  environ: NodeJS.ProcessEnv = process.env,
+): string {
+  if (/\{environment\}/.test(template) && !env) {
     throw new Error(
       `Path option ${JSON.stringify(template)} uses {environment} but no environment was given.`,
     );
   }
+  const p = template
+    .replace(/\{environment\}/g, env ?? "")
+    .replace(/\{repoRoot\}/g, environ.PLATFORM_REPO_ROOT?.trim() || root)
+    .replace(/\{stacksOut\}/g, environ.PLATFORM_STACKS_OUT_DIR?.trim() || join(root, "stacks", "out"));
   return isAbsolute(p) ? p : join(root, p);
 }
 

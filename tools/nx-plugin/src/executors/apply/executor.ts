@@ -67,7 +67,7 @@ async function pinDeployedImage(o: NormalizedApplyOptions, context: ExecutorCont
 
 async function waitAfterApply(o: NormalizedApplyOptions, image: PushedImage | undefined, log: StepLog) {
   const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false));
-  const stable = await withInterrupt((signal) =>
+  await withInterrupt((signal) =>
     waitStable({
       environment: o.environment,
       outputs,
@@ -79,5 +79,4 @@ async function waitAfterApply(o: NormalizedApplyOptions, image: PushedImage | un
       signal,
     }),
   );
-  log.info(`stable: ${stable.summary}`);
 }

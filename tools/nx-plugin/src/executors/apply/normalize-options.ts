@@ -55,12 +55,12 @@ export function normalizeApplyOptions(options: ApplyExecutorOptions, root: strin
     pinDeployedImage: bool(options.pinDeployedImage, "pinDeployedImage", false),
     imageFile: resolveEnvPath(
       root,
-      requireString(options.imageFile ?? "dist/deploy/{environment}/image.json", "imageFile"),
+      requireString(options.imageFile ?? "{repoRoot}/dist/deploy/{environment}/image.json", "imageFile"),
       environment,
     ),
     outputsFile: resolveEnvPath(
       root,
-      requireString(options.outputsFile ?? "stacks/out/outputs/{environment}.json", "outputsFile"),
+      requireString(options.outputsFile ?? "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     timeoutSeconds: requirePositiveNumber(options.timeoutSeconds ?? 900, "timeoutSeconds"),

@@ -1,4 +1,4 @@
-import type { Service } from "@aws-sdk/client-ecs";
+import type { Deployment, Service } from "@aws-sdk/client-ecs";
 import { containerImage, evaluateServiceStability } from "./service-stability";
 
 const NEW = "arn:aws:ecs:eu-west-1:1:task-definition/app:8";
@@ -33,8 +33,20 @@ describe("evaluateServiceStability", () => {
     });
   });
 
-  it("waits until running reaches desired", () => {
-    expect(evaluateServiceStability(service({ runningCount: 1 }), NEW).state).toBe("waiting");
+  it("waits until running reaches desired while the rollout is in progress", () => {
+    const inProgress: Deployment[] = [
+      { id: "d2", status: "PRIMARY", taskDefinition: NEW, rolloutState: "IN_PROGRESS" },
+    ];
+    expect(evaluateServiceStability(service({ runningCount: 1, deployments: inProgress }), NEW).state).toBe(
+      "waiting",
+    );
+    expect(evaluateServiceStability(service({ runningCount: 2, deployments: inProgress }), NEW).state).toBe(
+      "stable",
+    );
+  });
+
+  it("is stable once ECS reports the only deployment's rollout COMPLETED", () => {
+    expect(evaluateServiceStability(service({ runningCount: 0 }), NEW).state).toBe("stable");
   });
 
   it("fails when the circuit breaker marked the new deployment FAILED", () => {

@@ -6,9 +6,10 @@ export type Stability =
   | { readonly state: "failed"; readonly reason: string };
 
 /**
- * Judges an ECS service against the task definition the apply put in place. Stable = the SDK waiter's
- * `services-stable` rule (one deployment, running == desired) on that task definition; failed = the
- * deployment circuit breaker marked it FAILED or rolled the service back to another task definition.
+ * Judges an ECS service against the task definition the apply put in place. Stable = one deployment
+ * left, on that task definition, whose rollout ECS reports COMPLETED or (the SDK waiter's
+ * `services-stable` rule) whose running count reached the desired count. Failed = the deployment
+ * circuit breaker marked it FAILED or rolled the service back to another task definition.
  */
 export function evaluateServiceStability(
   service: Service | undefined,
@@ -37,7 +38,10 @@ export function evaluateServiceStability(
       .filter((d) => d.status === "PRIMARY" && d.rolloutState)
       .map((d) => `; rollout ${d.rolloutState}`)
       .join("");
-  const stable = deployments.length === 1 && (service.runningCount ?? -1) === service.desiredCount;
+  const primary = deployments.find((d) => d.status === "PRIMARY");
+  const stable =
+    deployments.length === 1 &&
+    (primary?.rolloutState === "COMPLETED" || (service.runningCount ?? -1) === service.desiredCount);
   return stable ? { state: "stable", summary } : { state: "waiting", summary };
 }
 

@@ -47,17 +47,20 @@ export function normalizeMigrateOptions(
     environment,
     imageFile: resolveEnvPath(
       root,
-      requireString(options.imageFile ?? "dist/deploy/{environment}/image.json", "imageFile"),
+      requireString(options.imageFile ?? "{repoRoot}/dist/deploy/{environment}/image.json", "imageFile"),
       environment,
     ),
     outputsFile: resolveEnvPath(
       root,
-      requireString(options.outputsFile ?? "stacks/out/outputs/{environment}.json", "outputsFile"),
+      requireString(options.outputsFile ?? "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     outputFile: resolveEnvPath(
       root,
-      requireString(options.outputFile ?? "dist/deploy/{environment}/migration.json", "outputFile"),
+      requireString(
+        options.outputFile ?? "{repoRoot}/dist/deploy/{environment}/migration.json",
+        "outputFile",
+      ),
       environment,
     ),
     command,

@@ -26,7 +26,7 @@ export function normalizePreflightOptions(
     environment,
     outputsFile: resolveEnvPath(
       root,
-      requireString(options.outputsFile ?? "stacks/out/outputs/{environment}.json", "outputsFile"),
+      requireString(options.outputsFile ?? "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     checkDocker: options.checkDocker ?? true,

@@ -35,12 +35,12 @@ export function normalizePushOptions(options: PushExecutorOptions, root: string)
     ),
     outputFile: resolveEnvPath(
       root,
-      requireString(options.outputFile ?? "dist/deploy/{environment}/image.json", "outputFile"),
+      requireString(options.outputFile ?? "{repoRoot}/dist/deploy/{environment}/image.json", "outputFile"),
       environment,
     ),
     outputsFile: resolveEnvPath(
       root,
-      requireString(options.outputsFile ?? "stacks/out/outputs/{environment}.json", "outputsFile"),
+      requireString(options.outputsFile ?? "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     repositoryUrlOutput: requireString(

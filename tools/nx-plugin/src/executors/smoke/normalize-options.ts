@@ -38,12 +38,12 @@ export function normalizeSmokeOptions(options: SmokeExecutorOptions, root: strin
     environment,
     imageFile: resolveEnvPath(
       root,
-      requireString(options.imageFile ?? "dist/deploy/{environment}/image.json", "imageFile"),
+      requireString(options.imageFile ?? "{repoRoot}/dist/deploy/{environment}/image.json", "imageFile"),
       environment,
     ),
     outputsFile: resolveEnvPath(
       root,
-      requireString(options.outputsFile ?? "stacks/out/outputs/{environment}.json", "outputsFile"),
+      requireString(options.outputsFile ?? "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     path,

@@ -22,18 +22,18 @@ export default async function summaryExecutor(
     const file = (value: string | undefined, dflt: string, name: string) =>
       resolveEnvPath(context.root, requireString(value ?? dflt, name), environment);
     const image = readPushedImage(
-      file(options.imageFile, "dist/deploy/{environment}/image.json", "imageFile"),
+      file(options.imageFile, "{repoRoot}/dist/deploy/{environment}/image.json", "imageFile"),
     );
     const migrationFile = file(
       options.migrationFile,
-      "dist/deploy/{environment}/migration.json",
+      "{repoRoot}/dist/deploy/{environment}/migration.json",
       "migrationFile",
     );
     const migration = existsSync(migrationFile)
       ? (JSON.parse(readFileSync(migrationFile, "utf8")) as MigrationRecord)
       : undefined;
     const outputs = StackOutputs.load(
-      file(options.outputsFile, "stacks/out/outputs/{environment}.json", "outputsFile"),
+      file(options.outputsFile, "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       outputsProducer(environment, false),
     );
     const url = outputs.string(OUTPUTS.serviceUrl);
