@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process";
-import { appendFileSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
@@ -13,36 +12,9 @@ import { isolatedEnv, makeWorkDir, PrivateMoto } from "../../../stacks/integrati
 import { awsClientConfig } from "../src/lib/aws";
 import { type MigrationRecord, readPushedImage } from "../src/lib/deploy-files";
 import { StackOutputs } from "../src/lib/stack-outputs";
-import { REGION, WORKSPACE_ROOT } from "./support";
+import { type NxRun, nx, REGION } from "./support";
 
 jest.setTimeout(45 * 60_000);
-
-interface NxRun {
-  readonly code: number;
-  readonly output: string;
-  readonly seconds: number;
-}
-
-/** `nx run <target>` as CI runs it; output kept in a log file for when it fails. */
-function nx(args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<NxRun> {
-  const started = Date.now();
-  appendFileSync(logFile, `\n$ nx ${args.join(" ")}\n`);
-  const child = spawn(process.execPath, [require.resolve("nx/bin/nx.js"), ...args, "--outputStyle=stream"], {
-    cwd: WORKSPACE_ROOT,
-    env: { ...env, NX_DAEMON: "false", NX_TUI: "false", NX_NO_CLOUD: "true", FORCE_COLOR: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const collect = (c: Buffer) => {
-    output += c.toString();
-    appendFileSync(logFile, c);
-  };
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
-  return new Promise((resolve) =>
-    child.on("close", (code) => resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 })),
-  );
-}
 
 // The whole chain for dev into an empty emulated account: a private moto (so other suites' resets cannot
 // interfere), its own state bucket, synth dir, outputs and image files (PLATFORM_* variables), through

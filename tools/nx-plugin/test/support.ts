@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../src/lib/exec";
@@ -59,3 +59,30 @@ export function useEmulator(): void {
 }
 
 export const REGION = "eu-west-1";
+
+export interface NxRun {
+  readonly code: number;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+/** `nx run <target>` as CI runs it; output kept in a log file for when it fails. */
+export function nx(args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<NxRun> {
+  const started = Date.now();
+  appendFileSync(logFile, `\n$ nx ${args.join(" ")}\n`);
+  const child = spawn(process.execPath, [require.resolve("nx/bin/nx.js"), ...args, "--outputStyle=stream"], {
+    cwd: WORKSPACE_ROOT,
+    env: { ...env, NX_DAEMON: "false", NX_TUI: "false", NX_NO_CLOUD: "true", FORCE_COLOR: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const collect = (c: Buffer) => {
+    output += c.toString();
+    appendFileSync(logFile, c);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  return new Promise((resolve) =>
+    child.on("close", (code) => resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 })),
+  );
+}
