@@ -10,7 +10,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isolatedEnv, makeWorkDir, PrivateMoto } from "../../../stacks/integration/harness";
-import { nx, REGION, WORKSPACE_ROOT } from "../test/support";
+import { nx, putMotoPythonFirst, REGION, WORKSPACE_ROOT } from "../test/support";
 
 const STEPS = [
   "sample-service:build",
@@ -64,6 +64,7 @@ async function main() {
   const workDir = makeWorkDir();
   const logFile = join(workDir, "bench.log");
   process.env.MOTO_ECS_SERVICE_RUNNING = "1";
+  putMotoPythonFirst();
   const moto = await PrivateMoto.start(workDir);
   try {
     const env = {

@@ -12,7 +12,7 @@ import { isolatedEnv, makeWorkDir, PrivateMoto } from "../../../stacks/integrati
 import { awsClientConfig } from "../src/lib/aws";
 import { type MigrationRecord, readPushedImage } from "../src/lib/deploy-files";
 import { StackOutputs } from "../src/lib/stack-outputs";
-import { type NxRun, nx, REGION } from "./support";
+import { type NxRun, nx, putMotoPythonFirst, REGION } from "./support";
 
 jest.setTimeout(45 * 60_000);
 
@@ -30,6 +30,7 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
   beforeAll(async () => {
     const previous = process.env.MOTO_ECS_SERVICE_RUNNING;
     process.env.MOTO_ECS_SERVICE_RUNNING = "1";
+    putMotoPythonFirst();
     try {
       moto = await PrivateMoto.start(workDir);
     } finally {

@@ -28,7 +28,7 @@ import { awsClientConfig } from "../src/lib/aws";
 import { type MigrationRecord, writeJsonFile } from "../src/lib/deploy-files";
 import { StepLog } from "../src/lib/log";
 import { StackOutputs } from "../src/lib/stack-outputs";
-import { FIXTURES, REGION, toolchain, uniqueName, useEmulator } from "./support";
+import { FIXTURES, motoPython, REGION, toolchain, uniqueName, useEmulator } from "./support";
 
 jest.setTimeout(300_000);
 
@@ -67,7 +67,7 @@ describe("migrate and wait-stable against emulated ECS (moto)", () => {
   beforeAll(async () => {
     network = JSON.parse(
       execFileSync(
-        "python3",
+        motoPython(),
         [join(FIXTURES, "moto-network.py"), toolchain().env.PLATFORM_AWS_ENDPOINT ?? "", REGION, name],
         { encoding: "utf8" },
       ),

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { run } from "../src/lib/exec";
 import { type ChainToolchain, childEnv, loadChainToolchain } from "../src/lib/toolchain";
 
@@ -85,4 +85,35 @@ export function nx(args: string[], env: NodeJS.ProcessEnv, logFile: string): Pro
   return new Promise((resolve) =>
     child.on("close", (code) => resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 })),
   );
+}
+
+/**
+ * A python3 that has moto (and boto3): PLATFORM_PYTHON, the toolchain's moto venv, then every python3 on
+ * PATH, as ensure.sh looks for it (Nx puts /usr/bin ahead of e.g. a pyenv python that has moto).
+ */
+export function motoPython(): string {
+  const cacheDir = toolchain().env.PLATFORM_CACHE_DIR ?? "";
+  const onPath = (process.env.PATH ?? "").split(delimiter).map((d) => join(d, "python3"));
+  const candidates = [
+    process.env.PLATFORM_PYTHON ?? "",
+    join(cacheDir, "moto-venv", "bin", "python"),
+    ...onPath,
+  ];
+  for (const c of candidates) {
+    if (!c || !existsSync(c)) continue;
+    try {
+      execFileSync(c, ["-c", "import moto.server, boto3"], { stdio: "ignore" });
+      return c;
+    } catch {
+      // no moto in this one
+    }
+  }
+  throw new Error(
+    `No python3 with moto found (tried ${candidates.filter(Boolean).join(", ")}); run \`npx nx run toolchain:ensure\`.`,
+  );
+}
+
+/** Puts the python that has moto first on PATH (the stacks' PrivateMoto starts `python3`). */
+export function putMotoPythonFirst(): void {
+  process.env.PATH = `${dirname(motoPython())}${delimiter}${process.env.PATH ?? ""}`;
 }
