@@ -20,6 +20,7 @@ import {
 import { environmentKind } from "../../lib/environment";
 import { run } from "../../lib/exec";
 import { StepLog } from "../../lib/log";
+import { outputsProducer } from "../../lib/output-names";
 import { StackOutputs } from "../../lib/stack-outputs";
 import { type ChainToolchain, childEnv, loadChainToolchain } from "../../lib/toolchain";
 import { assertDeployableTag } from "../dockerize/build-args";
@@ -62,10 +63,7 @@ export async function push(
   let ecrRepositoryUrl: string | undefined;
   let region: string | undefined;
   if (kind === "aws") {
-    const outputs = StackOutputs.load(
-      o.outputsFile,
-      `npx nx run stacks:apply-foundation -c ${o.environment}`,
-    );
+    const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, true));
     ecrRepositoryUrl = outputs.string(o.repositoryUrlOutput);
     region = regionFrom(ecrRepositoryUrl) ?? regionFromEnv(env);
     if (!region) throw new Error(`No AWS region: ${ecrRepositoryUrl} names none and AWS_REGION is unset.`);
