@@ -53,13 +53,38 @@ describe("dev against the AWS emulator", () => {
   it("plans every stack of a fresh environment (bootstrapping the state bucket) and exits 2", async () => {
     const run = await cli.run(["plan", "--env", "dev"]);
     expectExit(run, 2);
-    expect(await moto.objectExists(BUCKET, "")).toBe(true);
+    expect(await moto.bucketExists(BUCKET)).toBe(true);
     const s = summaryJson().summaries;
     expect(s.map((x) => x.stack)).toEqual(["registry", "network-dev", "database-dev", "service-dev"]);
     for (const x of s) expect([x.add > 0, x.change, x.replace, x.destroy]).toEqual([true, 0, 0, 0]);
     const md = fs.readFileSync(summaryFile(), "utf8");
     expect(md).toContain("network-dev is not applied yet: this plan uses placeholder values");
     expect(md).not.toContain("[!WARNING]");
+  });
+
+  it("applies the foundation (what push and migrate need) without an image", async () => {
+    const run = await cli.run(["apply", "--env", "dev", "--foundation"], { PLATFORM_IMAGE_DIGEST: "" });
+    expectExit(run, 0);
+    expect(run.stdout).toMatch(/\[service-dev\] applying only the foundation: aws_ecs_cluster\./);
+    const outputs = JSON.parse(fs.readFileSync(path.join(workDir, "out", "outputs", "dev.json"), "utf8"));
+    const service = outputs.stacks["service-dev"];
+    expect(service.migration_task_family).toBe("dev-sample-service-migrate");
+    expect(service.cluster_arn).toMatch(/^arn:aws:ecs:eu-west-1:\d{12}:cluster\/dev-sample-service$/);
+    expect(service.migration_security_group_ids).toEqual([expect.stringMatching(/^sg-/)]);
+    expect(service.migration_subnet_ids).toEqual(outputs.stacks["network-dev"].private_subnet_ids);
+    expect(outputs.stacks.registry.repository_url).toMatch(
+      /\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/sample-service$/,
+    );
+    expect(outputs.stacks["database-dev"].db_endpoint).not.toBe("placeholder.invalid");
+    const state = await cli.run(["state", "--env", "dev", "list", "--stack", "service"]);
+    expect(state.stdout).not.toMatch(/\taws_ecs_service\./);
+  });
+
+  it("refuses to apply the service without an image digest, before changing anything", async () => {
+    const run = await cli.run(["apply", "--env", "dev"], { PLATFORM_IMAGE_DIGEST: "" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('No image digest for environment "dev"');
+    expect(run.stdout).not.toContain("=== apply");
   });
 
   it("applies all stacks in dependency order with state in moto's S3 and writes the outputs", async () => {
@@ -77,11 +102,9 @@ describe("dev against the AWS emulator", () => {
     }
     const outputs = JSON.parse(fs.readFileSync(path.join(workDir, "out", "outputs", "dev.json"), "utf8"));
     const service = outputs.stacks["service-dev"];
-    expect(service.migration_task_family).toBe("dev-sample-service-migrate");
-    expect(service.cluster_arn).toMatch(/^arn:aws:ecs:eu-west-1:\d{12}:cluster\/dev-sample-service$/);
-    expect(service.migration_subnet_ids).toEqual(outputs.stacks["network-dev"].private_subnet_ids);
     expect(service.image).toBe(`${outputs.stacks.registry.repository_url}@${DIGEST("a")}`);
-    expect(outputs.stacks["database-dev"].db_endpoint).not.toBe("placeholder.invalid");
+    expect(service.service_name).toBe("dev-sample-service");
+    expect(service.service_url).toMatch(/^http:\/\/.+elb\.amazonaws\.com$/);
   });
 
   it("lists the resources of every stack with `state list`", async () => {

@@ -70,10 +70,20 @@ export class PrivateMoto {
     return moto;
   }
 
-  /** Whether an object exists in the emulated S3 (moto accepts unsigned requests). */
+  /**
+   * Whether an object exists in the emulated S3. moto answers unsigned ListObjectsV2 (an unsigned
+   * HEAD of an object gets 403), so list by prefix and look for the exact key.
+   */
   async objectExists(bucket: string, key: string): Promise<boolean> {
-    const r = await fetch(`${this.endpoint}/${bucket}/${key}`, { method: "HEAD" });
-    return r.status === 200;
+    const r = await fetch(`${this.endpoint}/${bucket}?list-type=2&prefix=${encodeURIComponent(key)}`);
+    if (r.status === 404) return false;
+    const body = await r.text();
+    if (!r.ok) throw new Error(`ListObjectsV2 ${bucket}: HTTP ${r.status} ${body.slice(0, 200)}`);
+    return body.includes(`<Key>${key}</Key>`);
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    return (await fetch(`${this.endpoint}/${bucket}?list-type=2&max-keys=1`)).ok;
   }
 
   async waitForObject(bucket: string, key: string, timeoutMs: number): Promise<void> {
@@ -132,6 +142,8 @@ export function isolatedEnv(moto: PrivateMoto, workDir: string): NodeJS.ProcessE
     PLATFORM_SYNTH_OUTDIR: path.join(workDir, "cdktf.out"),
     PLATFORM_STACKS_OUT_DIR: path.join(workDir, "out"),
     PLATFORM_LOCAL_STATE_DIR: path.join(workDir, "local-state"),
+    // Image inputs come only from the environment: a dist/deploy/dev/image.json of the checkout is not read.
+    PLATFORM_REPO_ROOT: workDir,
   };
   for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "PLATFORM_ENV"])
     delete env[k];

@@ -155,6 +155,25 @@ describe("endpoint override", () => {
     );
   });
 
+  it("ignores moto's known drift only against the emulator", () => {
+    const emulated = synthEnv("dev", EMULATOR).json;
+    const real = synthEnv("dev").json;
+    const paramGroup = (j: Record<string, TfJson>) =>
+      resourcesOf(j["database-dev"], "aws_db_parameter_group")[0].lifecycle;
+    expect(paramGroup(emulated)).toEqual({ create_before_destroy: true, ignore_changes: ["parameter"] });
+    expect(paramGroup(real)).toEqual({ create_before_destroy: true });
+    expect(resourcesOf(emulated["service-dev"], "aws_ecs_service")[0].lifecycle.ignore_changes).toEqual([
+      "availability_zone_rebalancing",
+      "desired_count",
+      "enable_ecs_managed_tags",
+      "health_check_grace_period_seconds",
+    ]);
+    expect(resourcesOf(real["service-dev"], "aws_ecs_service")[0].lifecycle.ignore_changes).toEqual([
+      "availability_zone_rebalancing",
+      "desired_count",
+    ]);
+  });
+
   it("uses the caller's credentials when the environment has them", () => {
     const { json } = synthEnv("dev", { ...EMULATOR, AWS_ACCESS_KEY_ID: "AKIA" });
     expect(json["service-dev"].provider.aws[0].access_key).toBeUndefined();

@@ -85,7 +85,9 @@ export class Workspace {
   /** Addresses in a stack's state (`terraform state list`). */
   public async stateAddresses(stack: SynthesizedStack): Promise<Set<string>> {
     await this.init(stack);
-    const r = await this.terraform(stack, ["state", "list"], { echo: false });
+    const r = await this.terraform(stack, ["state", "list", "-no-color"], { echo: false });
+    // A stack never applied has no state object at all: that is an empty list, not an error.
+    if (r.code !== 0 && /No state file was found/.test(r.stderr + r.stdout)) return new Set();
     if (r.code !== 0) throw new Error(`terraform state list failed for ${stack.name}:\n${r.stderr}`);
     return new Set(r.stdout.split("\n").filter(Boolean));
   }

@@ -1,8 +1,17 @@
 import { DataAwsS3Object } from "@cdktf/provider-aws/lib/data-aws-s3-object";
 import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { propertyAccess, S3Backend, TerraformLocal, TerraformOutput, TerraformStack, Token } from "cdktf";
+import {
+  Aspects,
+  propertyAccess,
+  S3Backend,
+  TerraformLocal,
+  TerraformOutput,
+  TerraformStack,
+  Token,
+} from "cdktf";
 import type { Construct } from "constructs";
+import { EmulatorDriftAspect } from "../aws/emulator-drift";
 import { awsProviderConfig, S3_BACKEND_LOCKFILE_OVERRIDE, s3BackendConfig } from "../aws/endpoint-override";
 import type { PlatformSettings } from "../settings";
 import type { OutputValues } from "./stack-outputs";
@@ -47,6 +56,7 @@ export class AwsLayerStack extends TerraformStack {
     new S3Backend(this, s3BackendConfig(props.settings.state, props.stateKey, props.settings.target));
     // cdktf 0.21's S3Backend has no use_lockfile prop; Terraform >= 1.10 locks with a .tflock object.
     this.addOverride(S3_BACKEND_LOCKFILE_OVERRIDE, true);
+    if (props.settings.target.endpointUrl) Aspects.of(this).add(new EmulatorDriftAspect());
   }
 
   /**
