@@ -54,7 +54,12 @@ describe("migrate (local): the service image's migrate command against PostgreSQ
     ]);
     const built = await dockerize(
       normalizeDockerizeOptions(
-        { context: STAGED_CONTEXT, imageName: name, outputFile: join(dir, "good", "built.json") },
+        {
+          context: STAGED_CONTEXT,
+          imageName: name,
+          outputFile: join(dir, "good", "built.json"),
+          network: "none",
+        },
         WORKSPACE_ROOT,
       ),
       toolchain(),
