@@ -92,7 +92,7 @@ describe("dockerize + push (local) against the real engine and loopback registry
     await docker(["image", "rm", "--force", built.imageId]);
     expect((await docker(["image", "inspect", pushed.reference], [1])).exitCode).toBe(1);
     await docker(["pull", pushed.reference]);
-    const ran = await docker(["run", "--rm", pushed.reference]);
+    const ran = await docker(["run", "--rm", "--network", "none", pushed.reference]);
     expect(JSON.parse(ran.stdout)).toMatchObject({ version: "1.4.2", gitSha: built.tag });
   });
 

@@ -11,6 +11,8 @@ export const OUTPUTS = {
   /** The image reference the service runs. */
   image: "image",
   migrationTaskFamily: "migration_task_family",
+  /** The revision the stacks registered; migrate copies it (preferred over the family's latest). */
+  migrationTaskDefinitionArn: "migration_task_definition_arn",
   migrationContainerName: "migration_container_name",
   migrationSubnetIds: "migration_subnet_ids",
   migrationSecurityGroupIds: "migration_security_group_ids",

@@ -44,3 +44,15 @@ describe("StackOutputs", () => {
     expect(() => new StackOutputs("f.json", { service_url: "http://x" }, BY)).toThrow(/must hold \{"stacks"/);
   });
 });
+
+describe("StackOutputs.firstString", () => {
+  const outputs = new StackOutputs("o.json", { stacks: { s: { b: "2" } } }, BY);
+
+  it("takes the first output present", () => {
+    expect(outputs.firstString(["a", "b"])).toBe("2");
+  });
+
+  it("names every alternative when none is present", () => {
+    expect(() => outputs.firstString(["a", "c"])).toThrow(/Stack output "a" or "c" is missing/);
+  });
+});

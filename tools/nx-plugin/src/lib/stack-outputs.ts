@@ -53,6 +53,13 @@ export class StackOutputs {
     return v;
   }
 
+  /** The first of `names` present, as a string; missing all, the error names every one of them. */
+  firstString(names: readonly string[]): string {
+    const present = names.find((n) => this.has(n));
+    if (!present) this.get(names.join(`" or "`));
+    return this.string(present ?? names[0]);
+  }
+
   optionalString(name: string): string | undefined {
     return this.has(name) ? this.string(name) : undefined;
   }

@@ -23,7 +23,7 @@ import { type ChainToolchain, childEnv, loadChainToolchain } from "../../lib/too
 import { localMigrationRunArgs } from "./local-run-args";
 import type { NormalizedMigrateOptions } from "./normalize-options";
 import { evaluateStoppedTask, migrationRunTaskInput } from "./run-task";
-import { awslogsLocation, taskDefinitionWithImage } from "./task-definition";
+import { awslogsLocation, migrationContainerName, taskDefinitionWithImage } from "./task-definition";
 
 /** Lines of the migration's own output repeated in the failure message. */
 const FAILURE_LOG_LINES = 25;
@@ -135,8 +135,12 @@ export async function migrateAws(
   const pushed = readPushedImage(o.imageFile);
   const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, true));
   const cluster = outputs.string(OUTPUTS.clusterArn);
-  const family = outputs.string(OUTPUTS.migrationTaskFamily);
-  const containerName = outputs.string(OUTPUTS.migrationContainerName);
+  // The revision the stacks registered (exactly the IaC's definition), else the family's latest.
+  const baseDefinition = outputs.firstString([
+    OUTPUTS.migrationTaskDefinitionArn,
+    OUTPUTS.migrationTaskFamily,
+  ]);
+  const namedContainer = outputs.optionalString(OUTPUTS.migrationContainerName);
   const subnets = outputs.stringList(OUTPUTS.migrationSubnetIds);
   const securityGroups = outputs.stringList(OUTPUTS.migrationSecurityGroupIds);
   const region = regionFrom(cluster) ?? regionFromEnv(env);
@@ -151,9 +155,10 @@ export async function migrateAws(
   let stopped = false;
   try {
     const current = await ecs.send(
-      new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ["TAGS"] }),
+      new DescribeTaskDefinitionCommand({ taskDefinition: baseDefinition, include: ["TAGS"] }),
     );
-    if (!current.taskDefinition) throw new Error(`Task definition family ${family} has no active revision.`);
+    if (!current.taskDefinition) throw new Error(`Task definition ${baseDefinition} does not exist.`);
+    const containerName = migrationContainerName(current.taskDefinition, namedContainer);
     const registered = await ecs.send(
       new RegisterTaskDefinitionCommand(
         taskDefinitionWithImage(current.taskDefinition, current.tags, containerName, pushed.reference),

@@ -1,5 +1,5 @@
 import type { TaskDefinition } from "@aws-sdk/client-ecs";
-import { awslogsLocation, taskDefinitionWithImage } from "./task-definition";
+import { awslogsLocation, migrationContainerName, taskDefinitionWithImage } from "./task-definition";
 
 const REF = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/sample-service@sha256:${"c".repeat(64)}`;
 
@@ -86,5 +86,21 @@ describe("awslogsLocation", () => {
 
   it("is undefined for a container without the awslogs driver", () => {
     expect(awslogsLocation(current, "sidecar", "arn:x/task/1")).toBeUndefined();
+  });
+});
+
+describe("migrationContainerName", () => {
+  it("takes the name the stacks exported", () => {
+    expect(migrationContainerName(current, "migrate")).toBe("migrate");
+  });
+
+  it("falls back to the only container when the name output is missing", () => {
+    expect(migrationContainerName({ family: "f", containerDefinitions: [{ name: "app" }] })).toBe("app");
+  });
+
+  it("refuses to guess among several containers", () => {
+    expect(() => migrationContainerName(current)).toThrow(
+      /"migration_container_name" is missing .* 2 containers \(migrate, sidecar\)/,
+    );
   });
 });

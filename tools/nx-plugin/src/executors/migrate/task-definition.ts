@@ -63,3 +63,20 @@ export function awslogsLocation(
     region: log.options["awslogs-region"],
   };
 }
+
+/**
+ * The container the migration runs in: the one the stacks named, else the definition's only container
+ * (a targeted foundation apply may not have written the name output yet).
+ */
+export function migrationContainerName(
+  definition: Pick<TaskDefinition, "containerDefinitions" | "family">,
+  named?: string,
+): string {
+  const names = (definition.containerDefinitions ?? []).map((c) => c.name ?? "");
+  if (named) return named;
+  if (names.length === 1 && names[0]) return names[0];
+  throw new Error(
+    `Stack output "migration_container_name" is missing and task definition family ${definition.family} has ` +
+      `${names.length} containers (${names.join(", ") || "none"}); apply the service stack to export it.`,
+  );
+}
