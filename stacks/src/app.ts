@@ -7,7 +7,8 @@ import { type ImageInput, PROXY_IMAGE, resolveImageInput, SERVICE_IMAGE } from "
 import { type PlatformSettings, settingsFromEnv } from "./settings";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DatabaseStack } from "./stacks/database-stack";
-import { LocalAppStack, LocalDataStack } from "./stacks/local-stacks";
+import { LocalAppStack } from "./stacks/local-app-stack";
+import { LocalDataStack } from "./stacks/local-data-stack";
 import { NetworkStack } from "./stacks/network-stack";
 import { RegistryStack } from "./stacks/registry-stack";
 import { ServiceStack } from "./stacks/service-stack";

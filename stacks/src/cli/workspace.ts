@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { readOrCreateLocalSecret } from "@platform/local";
 import { BOOTSTRAP_STACK, type SynthResult, synthEnvironment } from "../app";
 import type { EnvironmentName } from "../config";
-import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "../stacks/local-stacks";
+import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "../stacks/local-data-stack";
 import { ServiceStack } from "../stacks/service-stack";
 import type { CliArgs } from "./args";
 import { selectStacks } from "./args";

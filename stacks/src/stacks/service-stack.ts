@@ -1,7 +1,7 @@
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { AwsEnvironmentConfig } from "@platform/env-config";
 import { FargateService } from "@platform/fargate-service";
-import { type TerraformResource, Token } from "cdktf";
+import { Fn, type TerraformResource, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { ImageInput } from "../image-input";
 import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
@@ -118,17 +118,24 @@ export class ServiceStack extends AwsLayerStack {
     ];
 
     const s = this.service;
+    // Outputs the migrate step reads reference the foundation resources (not literals): a targeted
+    // apply (`apply --foundation`) only writes outputs that depend on targeted resources.
+    const migrationContainerName = Fn.lookup(
+      Fn.element(Fn.jsondecode(s.migrationTaskDefinition.containerDefinitions), 0),
+      "name",
+      s.containerName,
+    );
     this.exportOutputs<ServiceOutputs>({
       service_url: config.domain ? `https://${config.domain}` : s.url,
       cluster_arn: s.cluster.arn,
       cluster_name: s.cluster.name,
       service_name: s.service.name,
-      container_name: s.containerName,
+      container_name: migrationContainerName,
       image: s.imageUri,
       task_definition_arn: s.taskDefinition.arn,
-      migration_task_family: s.migrationTaskFamily,
+      migration_task_family: s.migrationTaskDefinition.family,
       migration_task_definition_arn: s.migrationTaskDefinition.arn,
-      migration_container_name: s.containerName,
+      migration_container_name: migrationContainerName,
       migration_subnet_ids: network.private_subnet_ids,
       migration_security_group_ids: [s.migrationSecurityGroup.id],
       log_group_name: s.logGroup.name,

@@ -6,7 +6,6 @@ import {
   LocalPostgres,
   LocalProxy,
   LocalService,
-  LocalVolume,
   type LocalVolumeRef,
   localSecretVariable,
   pinDockerProviderVersion,
@@ -14,52 +13,7 @@ import {
 import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { ImageInput } from "../image-input";
-
-/** Terraform variable (and `TF_VAR_` suffix) carrying the local PostgreSQL password. */
-export const LOCAL_DB_PASSWORD_VARIABLE = "postgres_password";
-
-/** Where the local environment keeps its state and generated secrets (git-ignored). */
-export function localEnvironmentDir(localStateDir: string, env: string): string {
-  return path.join(localStateDir, env);
-}
-
-export interface LocalDataStackProps {
-  readonly config: LocalEnvironmentConfig;
-  readonly localStateDir: string;
-  /**
-   * kreuzwerker/docker version the toolchain's mirror holds (`PLATFORM_DOCKER_PROVIDER_VERSION`).
-   * @default the version @cdktf/provider-docker binds (3.6.2)
-   */
-  readonly dockerProviderVersion?: string;
-  /**
-   * Let destroy delete the data volume (only for `destroy --include-data`).
-   * @default false
-   */
-  readonly allowDataDestroy?: boolean;
-}
-
-/**
- * `<env>-data`: the database volume alone, so destroying the environment's containers never deletes
- * the data; the volume goes only with an explicit flag (which flips `prevent_destroy`).
- */
-export class LocalDataStack extends TerraformStack {
-  public readonly volume: LocalVolume;
-
-  constructor(scope: Construct, id: string, props: LocalDataStackProps) {
-    super(scope, id);
-    new DockerProvider(this, "docker", {});
-    if (props.dockerProviderVersion) pinDockerProviderVersion(this, props.dockerProviderVersion);
-    new LocalBackend(this, {
-      path: path.join(localEnvironmentDir(props.localStateDir, props.config.name), `${id}.tfstate`),
-    });
-    this.volume = new LocalVolume(this, "pgdata", {
-      name: `${props.config.name}-pgdata`,
-      preventDestroy: !props.allowDataDestroy,
-      labels: props.config.tags,
-    });
-    new TerraformOutput(this, "volume_name", { value: this.volume.volumeName });
-  }
-}
+import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "./local-data-stack";
 
 export interface LocalAppStackProps {
   readonly config: LocalEnvironmentConfig;
