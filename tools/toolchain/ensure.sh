@@ -354,6 +354,19 @@ else
   DOCKER_RUN_DIR="$DOCKER_DIR"
 fi
 DOCKERD_PID="$RUN/dockerd.pid"
+# Our bridge-mode engine can lose docker0 (seen here: deleted under a running dockerd); it then
+# answers but cannot start a container on a network. Restart it so the bridge is created again.
+own_bridge_missing() {
+  [ -f "$RUN/dockerd.networking" ] && [ "$(cat "$RUN/dockerd.networking")" = bridge ] || return 1
+  ip link show docker0 >/dev/null 2>&1 && return 1
+  echo "[toolchain] docker: the project's dockerd lost its docker0 bridge; restarting it" >&2
+  local pid; pid="$(cat "$DOCKERD_PID")"; kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$(( $(date +%s) + 60 ))
+  while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$DOCKERD_PID"
+  return 0
+}
 docker_answers() { DOCKER_HOST="$1" timeout 15 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 if ! command -v docker >/dev/null 2>&1; then
   apt_install docker.io; step docker-cli installed "docker.io (Debian) for the docker CLI"
@@ -362,7 +375,7 @@ DOCKER_HOST_VALUE=""; DOCKER_OWNED=0
 if [ -n "${DOCKER_HOST:-}" ] && [ "${DOCKER_HOST}" != "unix://$OWN_SOCK" ] && docker_answers "$DOCKER_HOST"; then
   DOCKER_HOST_VALUE="$DOCKER_HOST"
   step docker found "running engine at DOCKER_HOST=$DOCKER_HOST"
-elif pid_alive "$DOCKERD_PID" && docker_answers "unix://$OWN_SOCK"; then
+elif pid_alive "$DOCKERD_PID" && docker_answers "unix://$OWN_SOCK" && ! own_bridge_missing; then
   DOCKER_HOST_VALUE="unix://$OWN_SOCK"; DOCKER_OWNED=1
   step docker found "project dockerd (pid $(cat "$DOCKERD_PID")) at $DOCKER_HOST_VALUE"
 elif [ -S /var/run/docker.sock ] && docker_answers "unix:///var/run/docker.sock"; then
@@ -402,6 +415,7 @@ else
   DOCKER_HOST_VALUE="unix://$OWN_SOCK"; DOCKER_OWNED=1
   # For stop.sh: dockerd leaves namespace/bind mounts under these after it exits.
   printf '%s\n' "$DOCKER_DIR/data" "$DOCKER_RUN_DIR/exec" >"$RUN/dockerd.dirs"
+  printf '%s\n' "$DOCKER_NET_CHOICE" >"$RUN/dockerd.networking"
   step docker started "dockerd (pid $(cat "$DOCKERD_PID"), vfs, ${DOCKER_NET_CHOICE} networking) at $DOCKER_HOST_VALUE in $(elapsed "$t0")"
 fi
 export DOCKER_HOST="$DOCKER_HOST_VALUE"
