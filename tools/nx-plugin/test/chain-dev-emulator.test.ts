@@ -146,4 +146,22 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
     const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
     expect(deploy.output).toContain(`sample-service: ${outputs.string("service_url")}\n`);
   });
+
+  it("stacks:deploy (infrastructure only) in a checkout without image.json keeps the image the service runs", async () => {
+    const pushed = readPushedImage(join(workDir, "dist", "deploy", "dev", "image.json"));
+    const freshCheckout = join(workDir, "fresh-checkout");
+    const infra = await nx(
+      ["run", "stacks:deploy", "-c", "dev"],
+      { ...env, PLATFORM_REPO_ROOT: freshCheckout },
+      logFile,
+    );
+    if (infra.code !== 0)
+      throw new Error(`stacks:deploy failed (see ${logFile}):\n${infra.output.slice(-4000)}`);
+    expect(infra.output).toContain(
+      `no image pushed in this checkout: keeping the deployed ${pushed.reference}`,
+    );
+    expect(infra.output).toMatch(/stable: 1 deployment\(s\)/);
+    const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
+    expect(outputs.string("image")).toBe(pushed.reference);
+  });
 });
