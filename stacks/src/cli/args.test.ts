@@ -15,8 +15,14 @@ describe("parseArgs", () => {
       allowProd: false,
       includeData: false,
       emulator: true,
+      changesExitCode: 2,
       rest: [],
     });
+  });
+
+  it("lets the plan's exit code for changes be 0 (for Nx) and nothing else", () => {
+    expect(parseArgs(["plan", "--changes-exit-code", "0"]).changesExitCode).toBe(0);
+    expect(() => parseArgs(["plan", "--changes-exit-code=3"])).toThrow(/--changes-exit-code must be 0 or 2/);
   });
 
   it("takes the environment from PLATFORM_ENV (what the Nx configurations set)", () => {

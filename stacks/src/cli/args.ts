@@ -31,6 +31,12 @@ export interface CliArgs {
   readonly includeData: boolean;
   /** Point at the toolchain's AWS emulator (sets AWS_ENDPOINT_URL from toolchain.env). */
   readonly emulator: boolean;
+  /**
+   * plan: exit code when there are changes. 2 (like `terraform plan -detailed-exitcode`) tells scripts
+   * "changes" from "no changes" (0) and "error" (1); the Nx target passes 0 because Nx turns every
+   * non-zero exit into a failed task.
+   */
+  readonly changesExitCode: number;
   /** Extra positional arguments (e.g. `state show ADDR`). */
   readonly rest: readonly string[];
 }
@@ -39,8 +45,10 @@ const USAGE = `Usage: node stacks/dist/cli/main.js <command> [--env <local|dev|s
 Commands:
   synth                     synthesize all stacks of the environment to stacks/cdktf.out/<env>
   validate                  terraform init -backend=false + validate of every stack (offline mirror)
-  plan                      init + plan -out per stack in dependency order; Markdown summary;
-                            exit 0 = no changes, 2 = changes, 1 = error
+  plan [--changes-exit-code 0|2]
+                            init + plan -out per stack in dependency order; Markdown summary;
+                            exit 0 = no changes, 2 = changes (or 0 with --changes-exit-code 0),
+                            1 = error
   apply [--saved]           apply in dependency order (plans again, or applies the saved plans)
   apply --foundation        only what push and migrate need first (no image needed): registry,
                             network, database, and the service's cluster + migration task family
@@ -73,6 +81,7 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
   const stacks: string[] = [];
   const positional: string[] = [];
   const flags = { saved: false, foundation: false, allowProd: false, includeData: false, emulator: false };
+  let changesExitCode = 2;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const value = (name: string) => {
@@ -87,10 +96,14 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
     else if (a === "--allow-prod") flags.allowProd = true;
     else if (a === "--include-data") flags.includeData = true;
     else if (a === "--emulator") flags.emulator = true;
-    else if (a.startsWith("--")) throw new Error(`Unknown option ${a}\n${USAGE}`);
+    else if (a === "--changes-exit-code" || a.startsWith("--changes-exit-code=")) {
+      const v = value("--changes-exit-code");
+      if (v !== "0" && v !== "2") throw new Error(`--changes-exit-code must be 0 or 2 (got ${v})\n${USAGE}`);
+      changesExitCode = Number(v);
+    } else if (a.startsWith("--")) throw new Error(`Unknown option ${a}\n${USAGE}`);
     else positional.push(a);
   }
-  return { command: command as Command, env, stacks, rest: positional, ...flags };
+  return { command: command as Command, env, stacks, rest: positional, changesExitCode, ...flags };
 }
 
 /** Resolves `--stack` values (`network` or `network-dev`) against the synthesized stack names. */

@@ -207,7 +207,9 @@ export async function plan(ws: Workspace): Promise<number> {
   );
   log(`\n${markdown}`);
   log(`Summary: ${path.relative(process.cwd(), summaryFile)}`);
-  return planExitCode(summaries, errors);
+  const code = planExitCode(summaries, errors);
+  log(code === 1 ? "Result: error" : code === 2 ? "Result: changes" : "Result: no changes");
+  return code === 2 ? ws.args.changesExitCode : code;
 }
 
 function requireImages(ws: Workspace, stacks: readonly SynthesizedStack[]): void {

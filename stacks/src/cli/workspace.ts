@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { readOrCreateLocalSecret } from "@platform/local";
 import { BOOTSTRAP_STACK, type SynthResult, synthEnvironment } from "../app";
 import type { EnvironmentName } from "../config";
+import { bootstrapStatePath } from "../stacks/bootstrap-stack";
 import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "../stacks/local-data-stack";
 import { ServiceStack } from "../stacks/service-stack";
 import type { CliArgs } from "./args";
@@ -141,6 +142,9 @@ export class Workspace {
       process.stderr.write(
         `State bucket ${this.synth.settings.state.bucket} missing in the emulator: bootstrapping it.\n`,
       );
+      // The emulator was reset: its bootstrap state describes a bucket that is gone, so start afresh
+      // (otherwise Terraform plans a replacement, which prevent_destroy refuses).
+      fs.rmSync(bootstrapStatePath(this.synth.settings), { force: true });
       await this.bootstrap();
       r = await this.terraform(stack, args, { echo: false });
     }
