@@ -76,3 +76,14 @@ export function skipReason(
     ? undefined
     : `skipped: ${what} is used only by ${onlyEnvironments.join(", ")}, not by ${env}`;
 }
+
+/** A path option (its default when unset), validated and resolved as {@link resolveEnvPath} does. */
+export function pathOption(
+  value: unknown,
+  option: string,
+  fallback: string,
+  root: string,
+  env?: EnvironmentName,
+): string {
+  return resolveEnvPath(root, requireString(value ?? fallback, option), env);
+}

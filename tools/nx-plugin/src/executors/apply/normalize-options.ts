@@ -1,9 +1,9 @@
 import {
   type EnvironmentName,
   parseEnvironment,
+  pathOption,
   requirePositiveNumber,
   requireString,
-  resolveEnvPath,
 } from "../../lib/environment";
 
 export interface ApplyExecutorOptions {
@@ -53,14 +53,18 @@ export function normalizeApplyOptions(options: ApplyExecutorOptions, root: strin
     waitForStable: bool(options.waitForStable, "waitForStable", true),
     requirePushedImage: bool(options.requirePushedImage, "requirePushedImage", true),
     pinDeployedImage: bool(options.pinDeployedImage, "pinDeployedImage", false),
-    imageFile: resolveEnvPath(
+    imageFile: pathOption(
+      options.imageFile,
+      "imageFile",
+      "{repoRoot}/dist/deploy/{environment}/image.json",
       root,
-      requireString(options.imageFile ?? "{repoRoot}/dist/deploy/{environment}/image.json", "imageFile"),
       environment,
     ),
-    outputsFile: resolveEnvPath(
+    outputsFile: pathOption(
+      options.outputsFile,
+      "outputsFile",
+      "{stacksOut}/outputs/{environment}.json",
       root,
-      requireString(options.outputsFile ?? "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     timeoutSeconds: requirePositiveNumber(options.timeoutSeconds ?? 900, "timeoutSeconds"),

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { requireString, resolveEnvPath } from "../../lib/environment";
+import { pathOption, requireString } from "../../lib/environment";
 import { assertImageName } from "./build-args";
 
 export interface DockerizeExecutorOptions {
@@ -35,18 +35,17 @@ export function normalizeDockerizeOptions(
   options: DockerizeExecutorOptions,
   root: string,
 ): NormalizedDockerizeOptions {
-  const dockerfile = resolveEnvPath(
-    root,
-    requireString(options.dockerfile ?? "apps/sample-service/Dockerfile", "dockerfile"),
-  );
+  const dockerfile = pathOption(options.dockerfile, "dockerfile", "apps/sample-service/Dockerfile", root);
   if (!existsSync(dockerfile)) throw new Error(`Option "dockerfile": ${dockerfile} does not exist.`);
-  const context = resolveEnvPath(root, requireString(options.context ?? ".", "context"));
+  const context = pathOption(options.context, "context", ".", root);
   if (!existsSync(context)) throw new Error(`Option "context": ${context} does not exist.`);
   const imageName = requireString(options.imageName ?? "sample-service", "imageName");
   assertImageName(imageName);
-  const versionFile = resolveEnvPath(
+  const versionFile = pathOption(
+    options.versionFrom,
+    "versionFrom",
+    "apps/sample-service/package.json",
     root,
-    requireString(options.versionFrom ?? "apps/sample-service/package.json", "versionFrom"),
   );
   if (!existsSync(versionFile)) throw new Error(`Option "versionFrom": ${versionFile} does not exist.`);
   const version = (JSON.parse(readFileSync(versionFile, "utf8")) as { version?: unknown }).version;
@@ -69,10 +68,7 @@ export function normalizeDockerizeOptions(
     context,
     imageName,
     version,
-    outputFile: resolveEnvPath(
-      root,
-      requireString(options.outputFile ?? "dist/docker/sample-service/image.json", "outputFile"),
-    ),
+    outputFile: pathOption(options.outputFile, "outputFile", "dist/docker/sample-service/image.json", root),
     baseImageArg: requireString(options.baseImageArg ?? "NODE_BASE_IMAGE", "baseImageArg"),
     baseImageFrom: requireString(options.baseImageFrom ?? "NODE_BASE_IMAGE", "baseImageFrom"),
     buildArgs,

@@ -1,9 +1,8 @@
 import {
   type EnvironmentName,
   parseEnvironment,
+  pathOption,
   requirePositiveNumber,
-  requireString,
-  resolveEnvPath,
 } from "../../lib/environment";
 
 export interface MigrateExecutorOptions {
@@ -45,22 +44,25 @@ export function normalizeMigrateOptions(
   return {
     root,
     environment,
-    imageFile: resolveEnvPath(
+    imageFile: pathOption(
+      options.imageFile,
+      "imageFile",
+      "{repoRoot}/dist/deploy/{environment}/image.json",
       root,
-      requireString(options.imageFile ?? "{repoRoot}/dist/deploy/{environment}/image.json", "imageFile"),
       environment,
     ),
-    outputsFile: resolveEnvPath(
+    outputsFile: pathOption(
+      options.outputsFile,
+      "outputsFile",
+      "{stacksOut}/outputs/{environment}.json",
       root,
-      requireString(options.outputsFile ?? "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
-    outputFile: resolveEnvPath(
+    outputFile: pathOption(
+      options.outputFile,
+      "outputFile",
+      "{repoRoot}/dist/deploy/{environment}/migration.json",
       root,
-      requireString(
-        options.outputFile ?? "{repoRoot}/dist/deploy/{environment}/migration.json",
-        "outputFile",
-      ),
       environment,
     ),
     command,

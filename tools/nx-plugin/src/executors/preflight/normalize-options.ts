@@ -1,4 +1,4 @@
-import { type EnvironmentName, parseEnvironment, requireString, resolveEnvPath } from "../../lib/environment";
+import { type EnvironmentName, parseEnvironment, pathOption } from "../../lib/environment";
 
 export interface PreflightExecutorOptions {
   readonly environment?: string;
@@ -24,9 +24,11 @@ export function normalizePreflightOptions(
   }
   return {
     environment,
-    outputsFile: resolveEnvPath(
+    outputsFile: pathOption(
+      options.outputsFile,
+      "outputsFile",
+      "{stacksOut}/outputs/{environment}.json",
       root,
-      requireString(options.outputsFile ?? "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     checkDocker: options.checkDocker ?? true,

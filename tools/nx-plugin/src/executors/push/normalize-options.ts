@@ -1,4 +1,4 @@
-import { type EnvironmentName, parseEnvironment, requireString, resolveEnvPath } from "../../lib/environment";
+import { type EnvironmentName, parseEnvironment, pathOption, requireString } from "../../lib/environment";
 import { assertImageName } from "../dockerize/build-args";
 
 export interface PushExecutorOptions {
@@ -28,19 +28,25 @@ export function normalizePushOptions(options: PushExecutorOptions, root: string)
   return {
     root,
     environment,
-    imageFile: resolveEnvPath(
+    imageFile: pathOption(
+      options.imageFile,
+      "imageFile",
+      "dist/docker/sample-service/image.json",
       root,
-      requireString(options.imageFile ?? "dist/docker/sample-service/image.json", "imageFile"),
       environment,
     ),
-    outputFile: resolveEnvPath(
+    outputFile: pathOption(
+      options.outputFile,
+      "outputFile",
+      "{repoRoot}/dist/deploy/{environment}/image.json",
       root,
-      requireString(options.outputFile ?? "{repoRoot}/dist/deploy/{environment}/image.json", "outputFile"),
       environment,
     ),
-    outputsFile: resolveEnvPath(
+    outputsFile: pathOption(
+      options.outputsFile,
+      "outputsFile",
+      "{stacksOut}/outputs/{environment}.json",
       root,
-      requireString(options.outputsFile ?? "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     repositoryUrlOutput: requireString(

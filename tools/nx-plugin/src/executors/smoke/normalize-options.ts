@@ -1,9 +1,9 @@
 import {
   type EnvironmentName,
   parseEnvironment,
+  pathOption,
   requirePositiveNumber,
   requireString,
-  resolveEnvPath,
 } from "../../lib/environment";
 
 export interface SmokeExecutorOptions {
@@ -36,14 +36,18 @@ export function normalizeSmokeOptions(options: SmokeExecutorOptions, root: strin
   return {
     root,
     environment,
-    imageFile: resolveEnvPath(
+    imageFile: pathOption(
+      options.imageFile,
+      "imageFile",
+      "{repoRoot}/dist/deploy/{environment}/image.json",
       root,
-      requireString(options.imageFile ?? "{repoRoot}/dist/deploy/{environment}/image.json", "imageFile"),
       environment,
     ),
-    outputsFile: resolveEnvPath(
+    outputsFile: pathOption(
+      options.outputsFile,
+      "outputsFile",
+      "{stacksOut}/outputs/{environment}.json",
       root,
-      requireString(options.outputsFile ?? "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       environment,
     ),
     path,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { ExecutorContext } from "@nx/devkit";
 import { type MigrationRecord, readPushedImage } from "../../lib/deploy-files";
-import { parseEnvironment, requireString, resolveEnvPath } from "../../lib/environment";
+import { parseEnvironment, pathOption } from "../../lib/environment";
 import { type ExecutorResult, reportFailure } from "../../lib/executor-result";
 import { OUTPUTS, outputsProducer } from "../../lib/output-names";
 import { StackOutputs } from "../../lib/stack-outputs";
@@ -20,7 +20,7 @@ export default async function summaryExecutor(
   return reportFailure("deploy summary", async () => {
     const environment = parseEnvironment(options.environment);
     const file = (value: string | undefined, dflt: string, name: string) =>
-      resolveEnvPath(context.root, requireString(value ?? dflt, name), environment);
+      pathOption(value, name, dflt, context.root, environment);
     const image = readPushedImage(
       file(options.imageFile, "{repoRoot}/dist/deploy/{environment}/image.json", "imageFile"),
     );
