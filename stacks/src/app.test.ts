@@ -7,6 +7,7 @@ import { defineAwsStacks, defineEnvironmentStacks } from "./app";
 import { AWS_SERVICES_USED, serviceOfResourceType } from "./aws/endpoint-override";
 import { ENVIRONMENT_NAMES, loadEnvironmentConfig, loadSharedConfig } from "./config";
 import { settingsFromEnv } from "./settings";
+import { LocalAppStack } from "./stacks/local-app-stack";
 import { ServiceStack } from "./stacks/service-stack";
 
 /** A Terraform interpolation string, `${expr}`. */
@@ -422,5 +423,21 @@ describe("local environment", () => {
 
   it("takes the database password from a sensitive variable, not from code", () => {
     expect(json.local.variable.postgres_password).toEqual(expect.objectContaining({ sensitive: true }));
+  });
+
+  it("names what apply --foundation targets: the network and PostgreSQL the migration container needs", () => {
+    const stack = synthEnv("local").defined.stacks.find((s) => s instanceof LocalAppStack) as LocalAppStack;
+    expect(stack.foundationResources.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`)).toEqual([
+      expect.stringMatching(/^docker_network\.network_/),
+      expect.stringMatching(/^docker_container\.postgres_container_/),
+    ]);
+  });
+
+  it("keeps replicas serving 2 s after SIGTERM, so the proxy's readiness polls see them draining first", () => {
+    const replicas = resourcesOf(json.local, "docker_container").filter((c) =>
+      String(c.image).includes("/sample-service@"),
+    );
+    expect(replicas).toHaveLength(2);
+    for (const r of replicas) expect(r.env).toContain("SHUTDOWN_DRAIN_DELAY_MS=2000");
   });
 });

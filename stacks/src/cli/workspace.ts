@@ -4,6 +4,7 @@ import { readOrCreateLocalSecret } from "@platform/local";
 import { BOOTSTRAP_STACK, type SynthResult, synthEnvironment } from "../app";
 import type { EnvironmentName } from "../config";
 import { bootstrapStatePath } from "../stacks/bootstrap-stack";
+import { LocalAppStack } from "../stacks/local-app-stack";
 import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "../stacks/local-data-stack";
 import { ServiceStack } from "../stacks/service-stack";
 import type { CliArgs } from "./args";
@@ -69,17 +70,18 @@ export class Workspace {
 
   /**
    * Stacks `apply --foundation` touches: AWS: registry, network, database and (targeted) the service;
-   * local: the data stack.
+   * local: the data stack and (targeted) the network and PostgreSQL the migration container needs.
    */
   public foundationStacks(): SynthesizedStack[] {
-    if (this.synth.kind === "local") return this.all.filter((s) => s.name === `${this.env}-data`);
+    if (this.synth.kind === "local")
+      return this.all.filter((s) => s.name === `${this.env}-data` || s.name === this.env);
     return this.selected();
   }
 
   /** Resource addresses `apply --foundation` targets in a stack; undefined = the whole stack. */
   public foundationTargets(name: string): string[] | undefined {
     const stack = this.synth.stacks.find((s) => s.node.id === name);
-    if (!(stack instanceof ServiceStack)) return undefined;
+    if (!(stack instanceof ServiceStack || stack instanceof LocalAppStack)) return undefined;
     return stack.foundationResources.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`);
   }
 

@@ -10,7 +10,7 @@ import {
   localSecretVariable,
   pinDockerProviderVersion,
 } from "@platform/local";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput, type TerraformResource, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { ImageInput } from "../image-input";
 import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "./local-data-stack";
@@ -41,6 +41,8 @@ export interface LocalAppStackProps {
  */
 export class LocalAppStack extends TerraformStack {
   public readonly url: string;
+  /** What the migration needs before the first apply: the network and PostgreSQL (`apply --foundation`). */
+  public readonly foundationResources: readonly TerraformResource[];
 
   constructor(scope: Construct, id: string, props: LocalAppStackProps) {
     super(scope, id);
@@ -76,7 +78,10 @@ export class LocalAppStack extends TerraformStack {
       },
       replicas: config.replicas,
       containerPort: config.containerPort,
-      environment: postgres.connectionEnvironment,
+      // The service keeps serving (with /_ready at 503) this long after SIGTERM: the proxy polls readiness
+      // every 500 ms, so it stops sending before the listener closes (else a request can hit a replica
+      // that has just exited).
+      environment: { ...postgres.connectionEnvironment, SHUTDOWN_DRAIN_DELAY_MS: "2000" },
       secrets: postgres.connectionSecrets,
       labels: config.tags,
     });
@@ -91,6 +96,7 @@ export class LocalAppStack extends TerraformStack {
       labels: config.tags,
     });
     this.url = proxy.url;
+    this.foundationResources = [network.network, postgres.container];
 
     new TerraformOutput(this, "service_url", { value: proxy.url });
     new TerraformOutput(this, "network_name", { value: network.networkName });
