@@ -41,6 +41,8 @@ export interface CommandRun {
   readonly code: number;
   readonly output: string;
   readonly seconds: number;
+  /** Nx task headers (`> nx run project:target`) with the second, since start, at which each was printed. */
+  readonly tasks: readonly { readonly task: string; readonly atSeconds: number }[];
 }
 
 /**
@@ -60,9 +62,18 @@ export function runLogged(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let scanned = 0;
+  const tasks: { task: string; atSeconds: number }[] = [];
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
     appendFileSync(options.logFile, chunk);
+    const end = output.lastIndexOf("\n");
+    if (end < scanned) return;
+    for (const line of output.slice(scanned, end).split("\n")) {
+      const m = /^> nx run (\S+)/.exec(line);
+      if (m) tasks.push({ task: m[1], atSeconds: (Date.now() - started) / 1000 });
+    }
+    scanned = end + 1;
   };
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
@@ -71,7 +82,7 @@ export function runLogged(
     child.on("close", (code, signal) => {
       const seconds = (Date.now() - started) / 1000;
       appendFileSync(options.logFile, `\n[exit ${code ?? signal} after ${seconds.toFixed(1)} s]\n`);
-      resolve({ code: code ?? 1, output, seconds });
+      resolve({ code: code ?? 1, output, seconds, tasks });
     });
   });
 }
