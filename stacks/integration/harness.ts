@@ -55,7 +55,9 @@ export class PrivateMoto {
     const port = await freePort();
     const logFile = path.join(workDir, "moto.log");
     const log = fs.openSync(logFile, "a");
-    const child = spawn("python3", [MOTO_LAUNCHER, String(port)], {
+    // The toolchain records the python that has moto: under Nx, /usr/bin's python3 (without moto) comes first.
+    const python = loadToolchain().vars.PLATFORM_MOTO_PYTHON || "python3";
+    const child = spawn(python, [MOTO_LAUNCHER, String(port)], {
       env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
       stdio: ["ignore", log, log],
     });
