@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadToolchainEnv } from "../../toolchain/src/toolchain-env";
 import { type CommandRun, nx, tail, WORKSPACE_ROOT } from "../src/chain";
-import { docker, readLocalOutputs, request } from "../src/local-env";
+import { docker, readLocalOutputs, removeImagesOfCommits, request } from "../src/local-env";
 import { resetLocalEnvironment } from "../src/local-reset";
 import { analyzeRedeploy, describeRedeploy, readPollLog } from "../src/poll-log";
 import { pollLogFile, startPoller } from "../src/poller";
@@ -143,6 +143,7 @@ async function main() {
     say(
       `\ncleanup: stacks:destroy -c local -- --include-data ${destroy.code === 0 ? "done" : `FAILED (exit ${destroy.code}), see ${logFile}`} in ${secs(destroy.seconds)}; deploy again with bash tools/scripts/deploy-local.sh`,
     );
+    await removeImagesOfCommits(repo.commits()).catch(() => []);
     repo.remove();
   }
 }

@@ -31,6 +31,29 @@ export async function dockerObjectExists(kind: "container" | "network" | "volume
   }
 }
 
+/**
+ * Removes the images the chain built and tagged for these commits (`<name>:<sha>` and the registry's
+ * `<registry>/<name>:<sha>`, `-dirty` variants included), so repeated runs do not pile up images on the
+ * engine (vfs stores every layer as a full copy). Images still in use are kept; the registry is left alone.
+ * Returns the tags removed.
+ */
+export async function removeImagesOfCommits(shas: readonly string[]): Promise<string[]> {
+  const wanted = new Set(shas.flatMap((sha) => [sha, `${sha}-dirty`]));
+  const tags = (await docker(["images", "--format", "{{.Repository}}:{{.Tag}}"]))
+    .split("\n")
+    .filter((ref) => wanted.has(ref.slice(ref.lastIndexOf(":") + 1)));
+  const removed: string[] = [];
+  for (const tag of tags) {
+    try {
+      await docker(["rmi", tag]);
+      removed.push(tag);
+    } catch {
+      // still used by a container, or already gone with another tag of the same image
+    }
+  }
+  return removed;
+}
+
 /** What the local stacks' outputs say is deployed (stacks/out/outputs/local.json). */
 export interface LocalOutputs {
   readonly serviceUrl: string;

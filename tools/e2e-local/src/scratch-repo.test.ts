@@ -86,6 +86,7 @@ describe("ScratchRepo", () => {
       addMigration(dir, "002_next.sql", "SELECT 2;\n");
     });
     expect(sha).not.toBe(first);
+    expect(repo.commits()).toEqual([sha, first]);
     expect(serviceVersion(repo.dir)).toBe("1.0.1");
     expect(serviceVersion(source)).toBe("1.0.0");
     const files = execFileSync("git", ["show", "--name-only", "--format=", "HEAD"], {

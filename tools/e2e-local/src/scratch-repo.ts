@@ -67,6 +67,11 @@ export class ScratchRepo {
     return this.git("rev-parse", "HEAD").trim();
   }
 
+  /** Every commit of the copy, newest first. */
+  commits(): string[] {
+    return this.git("rev-list", "HEAD").split("\n").filter(Boolean);
+  }
+
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }

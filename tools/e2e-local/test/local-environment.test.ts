@@ -25,6 +25,7 @@ import {
   dockerObjectExists,
   type LocalOutputs,
   readLocalOutputs,
+  removeImagesOfCommits,
   request,
   waitFor,
 } from "../src/local-env";
@@ -80,7 +81,11 @@ describe("local environment end to end (README command (1), redeploys, migration
 
   afterAll(async () => {
     await poller?.stop().catch(() => undefined);
-    repo?.remove();
+    if (repo) {
+      const removed = await removeImagesOfCommits(repo.commits()).catch(() => []);
+      say(`removed ${removed.length} image tag(s) built from the copy's commits`);
+      repo.remove();
+    }
   });
 
   it("cold deploy: README command (1) prints the URL last; /version reports the version and git sha, / the page", async () => {
