@@ -88,13 +88,14 @@ export function nx(args: string[], env: NodeJS.ProcessEnv, logFile: string): Pro
 }
 
 /**
- * A python3 that has moto (and boto3): PLATFORM_PYTHON, the toolchain's moto venv, then every python3 on
+ * A python3 that has moto (and boto3): toolchain.env's PLATFORM_MOTO_PYTHON, PLATFORM_PYTHON, the moto venv, then every python3 on
  * PATH, as ensure.sh looks for it (Nx puts /usr/bin ahead of e.g. a pyenv python that has moto).
  */
 export function motoPython(): string {
   const cacheDir = toolchain().env.PLATFORM_CACHE_DIR ?? "";
   const onPath = (process.env.PATH ?? "").split(delimiter).map((d) => join(d, "python3"));
   const candidates = [
+    toolchain().env.PLATFORM_MOTO_PYTHON ?? "",
     process.env.PLATFORM_PYTHON ?? "",
     join(cacheDir, "moto-venv", "bin", "python"),
     ...onPath,
