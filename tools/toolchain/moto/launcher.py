@@ -14,6 +14,9 @@ import sys
 # Must be set before moto's IAM backend loads: attaching AWS managed policies
 # (AmazonECSTaskExecutionRolePolicy) returns 404 otherwise.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+# moto starts ECS services with 0 running tasks unless told otherwise, so a deploy's wait for a stable
+# service (running == desired) would never end against the shared emulator.
+os.environ.setdefault("MOTO_ECS_SERVICE_RUNNING", "1")
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse  # noqa: E402
 import moto.server  # noqa: E402
