@@ -65,3 +65,11 @@ export function loadBuildInfo(
     hostname: os.hostname(),
   };
 }
+
+/** Response header on `/_ready` naming the build, so a proxy can send traffic to the newest one only. */
+export const REVISION_HEADER = "x-service-revision";
+
+/** The build's identity: version, commit and build time (two builds of one commit differ by the time). */
+export function buildRevision(info: BuildInfo): string {
+  return `${info.version} ${info.gitSha} ${info.buildTime}`;
+}

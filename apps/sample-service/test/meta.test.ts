@@ -43,6 +43,18 @@ describe("GET /_ready", () => {
     expect(res.body).toEqual({ status: "ready" });
   });
 
+  it("names the build (version, git sha, build time) in x-service-revision, also while draining", async () => {
+    const expected = `${TEST_BUILD_INFO.version} ${TEST_BUILD_INFO.gitSha} ${TEST_BUILD_INFO.buildTime}`;
+    expect((await request(`${t.url}/_ready`)).headers.get("x-service-revision")).toBe(expected);
+    const own = await startTestApp(db);
+    try {
+      own.lifecycle.beginShutdown("SIGTERM");
+      expect((await request(`${own.url}/_ready`)).headers.get("x-service-revision")).toBe(expected);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("answers 503 with the reason once shutdown began, while other routes still serve", async () => {
     const own = await startTestApp(db);
     try {

@@ -5,8 +5,12 @@
 // - re-resolves the upstream alias (all A records, Docker's embedded DNS) every RESOLVE_INTERVAL_MS,
 // - polls each upstream's readiness path every HEALTH_INTERVAL_MS: 2xx = ready, anything else
 //   (503 while draining, connection refused) = no new requests; a name gone from DNS = none either,
-// - balances round-robin over the ready upstreams,
-// - retries a request on another upstream when it never reached one (connect error: any method)
+// - sends new requests only to the newest build among the ready upstreams (the revision header of
+//   their readiness answer; the build seen ready most recently wins), so during a rolling
+//   replacement clients see the old build, then the new one, never both interleaved,
+// - balances round-robin over those,
+// - retries a request on another upstream when it never reached one (connect error or no connection
+//   within CONNECT_TIMEOUT_MS: any method)
 //   and, for GET/HEAD/OPTIONS, on a reset or timeout before the response or on a 503 response
 //   (when another upstream is ready).
 
@@ -32,6 +36,7 @@ const HOP_BY_HOP = new Set([
 ]);
 /** Answered by the proxy itself: 200 when at least one upstream is ready (the container health check). */
 const PROXY_HEALTH_PATH = "/_proxy/health";
+const HEADER_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * @typedef {object} ProxyOptions
@@ -44,6 +49,8 @@ const PROXY_HEALTH_PATH = "/_proxy/health";
  * @property {number} [healthIntervalMs] Default 500
  * @property {number} [healthTimeoutMs] Default 1000
  * @property {number} [upstreamTimeoutMs] idle time on an upstream socket before it counts as failed. Default 30000
+ * @property {number} [connectTimeoutMs] time to establish an upstream connection before trying another. Default 1000
+ * @property {string} [revisionHeader] readiness-response header naming the upstream's build. Default "x-service-revision"
  * @property {number} [maxAttempts] upstreams tried per request. Default 3
  * @property {number} [noUpstreamWaitMs] how long a request waits for a ready upstream to appear. Default 5000
  * @property {number} [maxBodyBytes] request bodies are buffered (so they can be retried) up to this size. Default 10 MiB
@@ -57,6 +64,7 @@ const PROXY_HEALTH_PATH = "/_proxy/health";
  * @property {"unknown" | "ready" | "draining" | "down"} state
  * @property {boolean} checking a readiness check is in flight
  * @property {number} served requests answered (for /_proxy/health)
+ * @property {string} revision the build its last readiness answer named ("" when it names none)
  */
 
 /**
@@ -79,6 +87,12 @@ function optionsFromEnv(env) {
   if (!upstreamHost) throw new Error("UPSTREAM_HOST must be set to the service's network alias");
   const healthPath = env.HEALTH_PATH || "/_ready";
   if (!healthPath.startsWith("/")) throw new Error(`HEALTH_PATH must start with "/"; got "${healthPath}"`);
+  const revisionHeader = (env.REVISION_HEADER || "x-service-revision").toLowerCase();
+  if (!HEADER_NAME.test(revisionHeader)) {
+    throw new Error(
+      `REVISION_HEADER must be an HTTP header name (letters, digits, "-"); got "${revisionHeader}"`,
+    );
+  }
   return {
     upstreamHost,
     upstreamPort: int("UPSTREAM_PORT", 8080, 1, 65535),
@@ -89,6 +103,8 @@ function optionsFromEnv(env) {
     healthIntervalMs: int("HEALTH_INTERVAL_MS", 500, 10, 60000),
     healthTimeoutMs: int("HEALTH_TIMEOUT_MS", 1000, 10, 60000),
     upstreamTimeoutMs: int("UPSTREAM_TIMEOUT_MS", 30000, 100, 3600000),
+    connectTimeoutMs: int("CONNECT_TIMEOUT_MS", 1000, 10, 60000),
+    revisionHeader,
     maxAttempts: int("MAX_ATTEMPTS", 3, 1, 10),
     noUpstreamWaitMs: int("NO_UPSTREAM_WAIT_MS", 5000, 0, 600000),
     maxBodyBytes: int("MAX_BODY_BYTES", 10 * 1024 * 1024, 0, 1024 * 1024 * 1024),
@@ -109,6 +125,8 @@ function createProxy(options) {
     healthIntervalMs: 500,
     healthTimeoutMs: 1000,
     upstreamTimeoutMs: 30000,
+    connectTimeoutMs: 1000,
+    revisionHeader: "x-service-revision",
     maxAttempts: 3,
     noUpstreamWaitMs: 5000,
     maxBodyBytes: 10 * 1024 * 1024,
@@ -124,6 +142,15 @@ function createProxy(options) {
   /** @type {Map<string, Upstream>} */
   const upstreams = new Map();
   let roundRobin = 0;
+  /**
+   * When each build was first seen ready (a sequence number, larger = newer). A build's entry goes
+   * once no upstream runs it, so a rollback to an earlier build counts as the newest again.
+   * @type {Map<string, number>}
+   */
+  const revisionSeen = new Map();
+  let revisionSequence = 0;
+  /** The build new requests went to last, to log each switch once. */
+  let preferredRevision = /** @type {string | undefined} */ (undefined);
   /** @type {Set<() => void>} */
   const readyWaiters = new Set();
   /** @type {NodeJS.Timeout[]} */
@@ -134,6 +161,9 @@ function createProxy(options) {
 
   /** @param {Upstream} upstream @param {Upstream["state"]} state @param {string} why */
   function setState(upstream, state, why) {
+    if (state === "ready" && !revisionSeen.has(upstream.revision)) {
+      revisionSeen.set(upstream.revision, ++revisionSequence);
+    }
     if (upstream.state === state) return;
     opts.log(`upstream ${upstream.address} ${upstream.state} -> ${state} (${why})`);
     upstream.state = state;
@@ -171,7 +201,7 @@ function createProxy(options) {
     for (const address of addresses) {
       if (!upstreams.has(address)) {
         /** @type {Upstream} */
-        const upstream = { address, state: "unknown", checking: false, served: 0 };
+        const upstream = { address, state: "unknown", checking: false, served: 0, revision: "" };
         upstreams.set(address, upstream);
         opts.log(`upstream ${address} added`);
         void check(upstream);
@@ -185,6 +215,12 @@ function createProxy(options) {
         opts.log(`upstream ${address} removed (${upstream.state})`);
       }
     }
+    forgetUnusedRevisions();
+  }
+
+  function forgetUnusedRevisions() {
+    const running = new Set([...upstreams.values()].map((u) => u.revision));
+    for (const revision of revisionSeen.keys()) if (!running.has(revision)) revisionSeen.delete(revision);
   }
 
   /** @param {Upstream} upstream */
@@ -208,6 +244,8 @@ function createProxy(options) {
         (res) => {
           res.resume();
           const status = res.statusCode ?? 0;
+          const named = res.headers[opts.revisionHeader];
+          upstream.revision = typeof named === "string" ? named : "";
           if (status >= 200 && status < 300) finish("ready", `${opts.healthPath} ${status}`);
           else if (status === 503) finish("draining", `${opts.healthPath} 503`);
           else finish("down", `${opts.healthPath} ${status}`);
@@ -227,7 +265,10 @@ function createProxy(options) {
   async function pick(tried) {
     const deadline = Date.now() + opts.noUpstreamWaitMs;
     for (;;) {
-      const ready = [...upstreams.values()].filter((u) => u.state === "ready" && !tried.has(u.address));
+      const ready = newestBuild(
+        [...upstreams.values()].filter((u) => u.state === "ready" && !tried.has(u.address)),
+        tried.size === 0,
+      );
       if (ready.length > 0) {
         roundRobin = (roundRobin + 1) % 1_000_000;
         return ready[roundRobin % ready.length];
@@ -244,6 +285,31 @@ function createProxy(options) {
         readyWaiters.add(done);
       });
     }
+  }
+
+  /**
+   * The candidates running the build seen ready most recently (all of them when none names a build).
+   * @param {Upstream[]} candidates
+   * @param {boolean} firstAttempt log a switch of build (a retry may fall back to an older one quietly)
+   */
+  function newestBuild(candidates, firstAttempt) {
+    let newest = -1;
+    /** @type {string | undefined} */
+    let revision;
+    for (const u of candidates) {
+      const seen = revisionSeen.get(u.revision) ?? 0;
+      if (seen > newest) {
+        newest = seen;
+        revision = u.revision;
+      }
+    }
+    if (firstAttempt && revision !== undefined && revision !== preferredRevision) {
+      if (preferredRevision !== undefined) {
+        opts.log(`new requests go to build "${revision}" (was "${preferredRevision}")`);
+      }
+      preferredRevision = revision;
+    }
+    return candidates.filter((u) => u.revision === revision);
   }
 
   /** @param {unknown} error */
@@ -364,8 +430,20 @@ function createProxy(options) {
         },
       );
       upstreamReq.on("socket", (socket) => {
-        if (!socket.connecting) connected = true;
-        else socket.once("connect", () => (connected = true));
+        if (!socket.connecting) {
+          connected = true;
+          return;
+        }
+        // A removed container's address may swallow the SYN: give up quickly and try another.
+        const connectTimer = setTimeout(
+          () => upstreamReq.destroy(new Error("ECONNECTTIMEOUT")),
+          opts.connectTimeoutMs,
+        );
+        socket.once("connect", () => {
+          connected = true;
+          clearTimeout(connectTimer);
+        });
+        socket.once("close", () => clearTimeout(connectTimer));
       });
       upstreamReq.on("timeout", () => upstreamReq.destroy(new Error("ETIMEDOUT")));
       upstreamReq.on("error", (error) => {
@@ -405,6 +483,7 @@ function createProxy(options) {
       const list = [...upstreams.values()].map((u) => ({
         address: u.address,
         state: u.state,
+        revision: u.revision,
         served: u.served,
       }));
       const ok = list.some((u) => u.state === "ready");

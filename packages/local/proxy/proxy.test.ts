@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { type DnsTestServer, startDnsTestServer } from "./dns-test-server";
@@ -15,6 +16,8 @@ interface TestUpstream {
   readonly server: http.Server;
   /** `/_ready` answers 200 when true, 503 (draining) when false. */
   ready: boolean;
+  /** Build named in `/_ready`'s x-service-revision header (none when undefined). */
+  revision: string | undefined;
   /** Delay before answering application requests, so some are in flight when it goes away. */
   delayMs: number;
   /** Application requests received (not `/_ready`). */
@@ -30,11 +33,13 @@ async function startUpstream(name: string, ip: string, port: number): Promise<Te
     name,
     ip,
     ready: true,
+    revision: undefined,
     delayMs: 0,
     hits: 0,
     server: http.createServer((req, res) => {
       if (req.url === "/_ready") {
-        res.writeHead(upstream.ready ? 200 : 503).end();
+        const headers = upstream.revision === undefined ? {} : { "x-service-revision": upstream.revision };
+        res.writeHead(upstream.ready ? 200 : 503, headers).end();
         return;
       }
       upstream.hits++;
@@ -70,6 +75,35 @@ async function startUpstream(name: string, ip: string, port: number): Promise<Te
     upstream.server.listen(port, ip, () => resolve());
   });
   return upstream;
+}
+
+// A listener with a zero backlog that never accepts, its accept queue filled by one connection: the
+// kernel then drops further SYNs, like an address whose container is gone. Node accepts every
+// connection by itself, so this one is a small Python process.
+const BLACKHOLE = `
+import socket, sys
+ip, port = sys.argv[1], int(sys.argv[2])
+listener = socket.socket()
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind((ip, port))
+listener.listen(0)
+held = [socket.create_connection((ip, port), timeout=5)]
+extra = socket.socket()
+extra.setblocking(False)
+extra.connect_ex((ip, port))
+held.append(extra)
+print("ready", flush=True)
+sys.stdin.read()
+`;
+
+async function startBlackhole(ip: string, port: number): Promise<{ stop(): void }> {
+  const child = spawn("python3", ["-c", BLACKHOLE, ip, String(port)], { stdio: ["pipe", "pipe", "inherit"] });
+  await new Promise<void>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`blackhole listener exited with ${code}`)));
+    child.stdout.once("data", () => resolve());
+  });
+  return { stop: () => child.kill() };
 }
 
 interface Reply {
@@ -145,8 +179,9 @@ describe("proxy", () => {
     await dns.close();
   });
 
-  async function upstream(name: string, ip: string, inDns = true): Promise<TestUpstream> {
+  async function upstream(name: string, ip: string, inDns = true, revision?: string): Promise<TestUpstream> {
     const u = await startUpstream(name, ip, upstreamPort);
+    u.revision = revision;
     upstreams.push(u);
     if (inDns) dns.records.set(NAME, [...(dns.records.get(NAME) ?? []), ip]);
     return u;
@@ -272,6 +307,92 @@ describe("proxy", () => {
     expect(new Set(servedBy.slice(servedAfter))).toEqual(new Set(["c", "d"]));
     // The kill hit requests in flight: the proxy retried them elsewhere (logged per failed attempt).
     expect(logs.some((line) => line.includes("on 127.0.0.2 failed"))).toBe(true);
+  });
+
+  it("sends new requests to the newest build only: a polling client sees the old build, then the new one", async () => {
+    const a = await upstream("a", "127.0.0.1", true, "1.0.0");
+    const b = await upstream("b", "127.0.0.2", true, "1.0.0");
+    const { port, p } = await proxy();
+    await eventually("a and b ready", () => stateOf(p, a) === "ready" && stateOf(p, b) === "ready");
+
+    const servedBy: string[] = [];
+    let running = true;
+    const client = (async () => {
+      while (running) servedBy.push((await request(port, "/version")).body);
+    })();
+    await eventually("old build serves", () => servedBy.length > 20);
+    // A rolling replacement: both new replicas start (one ready well before the other), then the
+    // old ones drain and leave.
+    await upstream("c", "127.0.0.3", true, "1.1.0");
+    await eventually("c serves", () => servedBy.includes("c"));
+    await upstream("d", "127.0.0.4", true, "1.1.0");
+    await eventually("d serves", () => servedBy.includes("d"));
+    a.ready = false;
+    b.ready = false;
+    await eventually("a, b draining", () => stateOf(p, a) === "draining" && stateOf(p, b) === "draining");
+    removeFromDns(a);
+    removeFromDns(b);
+    const before = servedBy.length;
+    await eventually("more traffic", () => servedBy.length > before + 20);
+    running = false;
+    await client;
+
+    const firstNew = servedBy.findIndex((x) => x === "c" || x === "d");
+    expect(new Set(servedBy.slice(0, firstNew))).toEqual(new Set(["a", "b"]));
+    expect(new Set(servedBy.slice(firstNew))).toEqual(new Set(["c", "d"]));
+    expect(logs).toContain('new requests go to build "1.1.0" (was "1.0.0")');
+  });
+
+  it("treats a rollback to an earlier build as the newest once the later build's first replica is gone", async () => {
+    const a = await upstream("a", "127.0.0.1", true, "1.0.0");
+    const { port, p } = await proxy();
+    await eventually("a ready", () => stateOf(p, a) === "ready");
+    const b = await upstream("b", "127.0.0.2", true, "1.1.0");
+    await eventually("b ready", () => stateOf(p, b) === "ready");
+    expect((await request(port, "/version")).body).toBe("b");
+    removeFromDns(a);
+    await eventually("a forgotten", () => stateOf(p, a) === undefined);
+
+    const c = await upstream("c", "127.0.0.3", true, "1.0.0");
+    await eventually("c ready", () => stateOf(p, c) === "ready");
+
+    for (let i = 0; i < 4; i++) expect((await request(port, "/version")).body).toBe("c");
+  });
+
+  it("falls back to an older build when no replica of the newest one is ready", async () => {
+    const a = await upstream("a", "127.0.0.1", true, "1.0.0");
+    const { port, p } = await proxy();
+    await eventually("a ready", () => stateOf(p, a) === "ready");
+    const b = await upstream("b", "127.0.0.2", true, "1.1.0");
+    await eventually("b ready", () => stateOf(p, b) === "ready");
+    expect((await request(port, "/version")).body).toBe("b");
+
+    b.ready = false;
+    await eventually("b draining", () => stateOf(p, b) === "draining");
+
+    for (let i = 0; i < 4; i++) expect((await request(port, "/version")).body).toBe("a");
+  });
+
+  it("gives up connecting to an upstream that swallows the connection and retries elsewhere", async () => {
+    const a = await upstream("a", "127.0.0.1");
+    await upstream("b", "127.0.0.2");
+    const { port, p } = await proxy({
+      healthIntervalMs: 60000,
+      resolveIntervalMs: 60000,
+      connectTimeoutMs: 200,
+    });
+    await eventually("both ready", () => p.upstreams().filter((u) => u.state === "ready").length === 2);
+    // a's address now drops SYNs: a listener that never accepts, its accept queue already full.
+    await a.kill();
+    const blackhole = await startBlackhole(a.ip, upstreamPort);
+    try {
+      const replies = await Promise.all(Array.from({ length: 4 }, () => request(port, "/version")));
+
+      expect(replies.map((r) => `${r.status} ${r.body}`)).toEqual(Array(4).fill("200 b"));
+      expect(logs.some((line) => /on 127\.0\.0\.1 failed \(ECONNECTTIMEOUT\)/.test(line))).toBe(true);
+    } finally {
+      blackhole.stop();
+    }
   });
 
   it("retries a GET refused by an upstream it still lists as ready", async () => {
@@ -426,5 +547,11 @@ describe("optionsFromEnv", () => {
 
   it("rejects a HEALTH_PATH without a leading slash", () => {
     expect(() => optionsFromEnv({ UPSTREAM_HOST: "s", HEALTH_PATH: "_ready" })).toThrow(/HEALTH_PATH/);
+  });
+
+  it("rejects a REVISION_HEADER that is not a header name", () => {
+    expect(() => optionsFromEnv({ UPSTREAM_HOST: "s", REVISION_HEADER: "x revision" })).toThrow(
+      /REVISION_HEADER must be an HTTP header name/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Pool } from "pg";
-import type { BuildInfo } from "../build-info";
+import { type BuildInfo, buildRevision, REVISION_HEADER } from "../build-info";
 import { databaseUnavailableReason } from "../db";
 import { renderIndexPage } from "../html";
 import type { Lifecycle } from "../lifecycle";
@@ -55,10 +55,13 @@ export function registerMetaRoutes(
     status: "ok",
   }));
 
+  const revision = buildRevision(buildInfo);
   app.get(
     "/_ready",
     { logLevel: "warn", schema: { response: { 200: probeResponse, 503: probeResponse } } },
     async (request, reply) => {
+      // The local proxy sends new requests to the newest ready build only: a clean cut-over.
+      reply.header(REVISION_HEADER, revision);
       if (lifecycle.shuttingDown) {
         return reply.code(503).send({ status: "unavailable", reason: `shutting down (${lifecycle.reason})` });
       }

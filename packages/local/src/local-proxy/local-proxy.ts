@@ -71,9 +71,10 @@ export const PROXY_HEALTH_PATH = "/_proxy/health";
 /**
  * The environment's entry point, the local twin of the ALB: `packages/local/proxy/proxy.js` in a
  * container, published on 127.0.0.1 only. It re-resolves the service alias every
- * `resolveIntervalMs`, polls each replica's readiness path, balances round-robin over the ready
- * ones and retries idempotent requests on another replica, so a rolling replacement of the
- * replicas is invisible to clients.
+ * `resolveIntervalMs`, polls each replica's readiness path, sends new requests only to the ready
+ * replicas of the newest build (named by the readiness answer's `x-service-revision` header),
+ * balances round-robin over those and retries idempotent requests on another replica, so a rolling
+ * replacement of the replicas is invisible to clients and a clean cut from old build to new.
  *
  * Not `create_before_destroy`: two containers cannot publish the same host port. The proxy's
  * configuration does not depend on the replicas' names, so a service redeploy leaves it running.
