@@ -149,6 +149,9 @@ describe("local environment end to end (README command (1), redeploys, migration
     expect(a.failed).toEqual([]);
     expect(a.unexpected).toEqual([]);
     expect([a.first, a.last]).toEqual(["old", "new"]);
+    // A clean cut: the proxy sends new requests to the newest ready build only, so once the client got
+    // a new answer it never gets an old one again.
+    expect(a.oldAfterNew).toEqual([]);
     // Both replicas of each version served (the proxy balances over at least two).
     expect(a.oldReplicas.length).toBeGreaterThanOrEqual(2);
     expect(a.newReplicas.length).toBeGreaterThanOrEqual(2);
