@@ -114,7 +114,8 @@ async function main() {
 
     say("\n3. image sizes (docker image inspect .Size: all layers, uncompressed)");
     const after = readLocalOutputs();
-    const base = toolchain.nodeBaseImage;
+    // Both images are built FROM the toolchain's NODE_RUNTIME_IMAGE (dockerize's baseImageFrom).
+    const base = toolchain.nodeRuntimeImage;
     const baseSize = await imageSize(base);
     const serviceSize = await imageSize(after.image);
     say(`  base ${base}: ${mb(baseSize)}`);
@@ -129,9 +130,9 @@ async function main() {
         `  proxy ${proxy}: ${mb(proxySize)} (+${((proxySize - baseSize) / 1e3).toFixed(1)} kB over the base)`,
       );
     }
-    if (toolchain.nodeRuntimeImage && toolchain.nodeRuntimeImage !== base) {
+    if (toolchain.nodeBaseImage !== base) {
       say(
-        `  for comparison, the node-only runtime image ${toolchain.nodeRuntimeImage}: ${mb(await imageSize(toolchain.nodeRuntimeImage))}`,
+        `  for comparison, the full Node base image ${toolchain.nodeBaseImage}: ${mb(await imageSize(toolchain.nodeBaseImage))}`,
       );
     }
   } finally {
