@@ -1,1 +1,2 @@
+export * from "./aws-client-config";
 export * from "./toolchain-env";
