@@ -31,7 +31,8 @@ function databaseReachable() {
 const server = http.createServer(async (req, res) => {
   if (req.url === "/_ready") {
     const ok = !draining && (await databaseReachable());
-    res.writeHead(ok ? 200 : 503).end(ok ? "ready" : "not ready");
+    // Names the build, as sample-service does, so the proxy sends new requests to the newest one.
+    res.writeHead(ok ? 200 : 503, { "x-service-revision": version }).end(ok ? "ready" : "not ready");
     return;
   }
   if (req.url === "/version") {
