@@ -9,7 +9,10 @@ module.exports = (projectDir) => ({
   transform: {
     "^.+\\.ts$": [
       "@swc/jest",
-      { jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2022" }, module: { type: "commonjs" } },
+      {
+        jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2022" },
+        module: { type: "commonjs" },
+      },
     ],
   },
   moduleNameMapper: {
