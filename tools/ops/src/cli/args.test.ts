@@ -16,4 +16,14 @@ describe("parseArgs", () => {
     expect(() => parseArgs(["status", "--env"])).toThrow(/--env needs a value/);
     expect(() => parseArgs(["status", "--json=yes"])).toThrow(/--json is a flag/);
   });
+  it("takes --environment for --env (Nx's run-commands claims --env)", () => {
+    expect(parseArgs(["record-apply", "--environment", "dev"]).values).toEqual({ env: "dev" });
+    expect(parseArgs(["release", "--environment=staging"]).values).toEqual({ env: "staging" });
+    expect(() => parseArgs(["release", "--env", "dev", "--environment", "prod"])).toThrow(
+      /--env given twice with different values \(dev, prod\)/,
+    );
+    expect(() => parseArgs(["affected-environments", "--environment", "dev"])).toThrow(
+      /Unknown option --environment for affected-environments/,
+    );
+  });
 });

@@ -24,6 +24,13 @@ const OPTIONS: Record<Command, Record<string, boolean>> = {
   release: { env: true, "dry-run": false },
 };
 
+/**
+ * `--environment` is `--env` under another name: Nx's run-commands executor has an `env` option of its
+ * own (an object), so `nx run ops:<target> -- --env dev` fails in Nx's schema check before the command
+ * runs ("Property 'env' does not match the schema"). Through Nx use `-- --environment dev`.
+ */
+const ENV_ALIAS = "environment";
+
 export interface ParsedArgs {
   readonly command: Command;
   readonly values: Readonly<Record<string, string>>;
@@ -31,6 +38,7 @@ export interface ParsedArgs {
 }
 
 export const USAGE = `Usage: ops <command> [options]   (Nx: npx nx run ops:<command> -- [options])
+  --environment <env> is the same as --env; through Nx use --environment (Nx claims --env itself)
   promote --from dev --to staging [--expect-digest sha256:..] [--dry-run] [--emulator] [--json]
       promote the digest RUNNING in --from (ECS) to --to: verify it is in the registry, write
       dist/deploy/<to>/image.json; only dev -> staging -> prod, one step at a time
@@ -66,7 +74,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (!a.startsWith("--"))
       throw new Error(`Unexpected argument ${JSON.stringify(a)} for ${command}\n${USAGE}`);
     const eq = a.indexOf("=");
-    const name = a.slice(2, eq === -1 ? undefined : eq);
+    const given = a.slice(2, eq === -1 ? undefined : eq);
+    const name = given === ENV_ALIAS && "env" in allowed ? "env" : given;
     if (!(name in allowed)) {
       throw new Error(
         `Unknown option --${name} for ${command}; allowed: ${Object.keys(allowed)
@@ -77,7 +86,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (allowed[name]) {
       const v = eq === -1 ? rest[++i] : a.slice(eq + 1);
       if (v === undefined || v === "" || (eq === -1 && v.startsWith("--")))
-        throw new Error(`--${name} needs a value`);
+        throw new Error(`--${given} needs a value`);
+      if (values[name] !== undefined && values[name] !== v)
+        throw new Error(`--${name} given twice with different values (${values[name]}, ${v})`);
       values[name] = v;
     } else {
       if (eq !== -1) throw new Error(`--${name} is a flag and takes no value`);

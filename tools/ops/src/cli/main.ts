@@ -103,7 +103,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const args = parseArgs(argv);
+  // Two roots: the deploy records (dist/deploy/<env>/*.json) live under PLATFORM_REPO_ROOT when set, as
+  // the deploy chain and the stacks read them; the code (the stacks CLI, git, nx) is always this checkout.
   const repoRoot = findRepoRoot();
+  const workspace = findRepoRoot(__dirname, {});
   const environ = commandEnvironment(args.flags.has("emulator"));
 
   switch (args.command) {
@@ -120,7 +123,11 @@ async function main(argv: readonly string[]): Promise<number> {
         environ,
         log: info,
         locate: (env) =>
-          locateService(env, { repoRoot, synthesized: synthOrUndefined(repoRoot, env, environ), environ }),
+          locateService(env, {
+            repoRoot: workspace,
+            synthesized: synthOrUndefined(workspace, env, environ),
+            environ,
+          }),
       });
       setGitHubOutput(environ, "digest", result.record.digest);
       setGitHubOutput(environ, "reference", result.record.reference);
@@ -136,7 +143,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const synthDir = args.values["synth-dir"];
       const synthesized = synthDir
         ? readSynthesizedEnvironment(resolve(synthDir), env)
-        : synthesizeEnvironment(repoRoot, env, { environ });
+        : synthesizeEnvironment(workspace, env, { environ });
       const status = await collectStatus({
         repoRoot,
         synthesized,
@@ -147,7 +154,10 @@ async function main(argv: readonly string[]): Promise<number> {
               // Plan against what runs: synthesize again with the running digest (PLATFORM_IMAGE_DIGEST).
               const pinned =
                 running?.image && !synthDir
-                  ? synthesizeEnvironment(repoRoot, env, { environ, imageReference: running.image.reference })
+                  ? synthesizeEnvironment(workspace, env, {
+                      environ,
+                      imageReference: running.image.reference,
+                    })
                   : synthesized;
               info(
                 `drift: terraform plan -detailed-exitcode of ${pinned.stateObjects.map((s) => s.stack).join(", ")}`,
@@ -184,8 +194,8 @@ async function main(argv: readonly string[]): Promise<number> {
         image = parseImageReference(record.reference, file);
       } else {
         const location = await locateService(env, {
-          repoRoot,
-          synthesized: synthOrUndefined(repoRoot, env, environ),
+          repoRoot: workspace,
+          synthesized: synthOrUndefined(workspace, env, environ),
           environ,
         });
         deployed = await describeDeployedService(location, environ);
@@ -211,7 +221,13 @@ async function main(argv: readonly string[]): Promise<number> {
     case "plan-comment": {
       const env = parseAwsEnvironment(requireValue(args, "env"), "--env");
       const file = resolve(
-        args.values.summary ?? join(repoRoot, "stacks", "out", "plans", env, "summary.md"),
+        args.values.summary ??
+          join(
+            environ.PLATFORM_STACKS_OUT_DIR?.trim() || join(workspace, "stacks", "out"),
+            "plans",
+            env,
+            "summary.md",
+          ),
       );
       if (!existsSync(file))
         throw new Error(`${file} does not exist: run \`npx nx run stacks:plan -c ${env}\` first.`);
@@ -249,14 +265,14 @@ async function main(argv: readonly string[]): Promise<number> {
         "npx",
         ["nx", "show", "projects", "--affected", `--base=${base}`, `--head=${head}`, "--json"],
         {
-          cwd: repoRoot,
+          cwd: workspace,
           encoding: "utf8",
           env: { ...environ, NX_DAEMON: "false" },
         },
       );
       if (nx.status !== 0) throw new Error(`nx show projects --affected failed:\n${nx.stderr}`);
       const affected = JSON.parse(nx.stdout.trim().split("\n").pop() ?? "[]") as string[];
-      const changed = git(repoRoot, ["diff", "--name-only", `${base}...${head}`])
+      const changed = git(workspace, ["diff", "--name-only", `${base}...${head}`])
         .split("\n")
         .filter(Boolean);
       const envs = environmentsToPlan(affected, changed);
@@ -280,7 +296,7 @@ async function main(argv: readonly string[]): Promise<number> {
           branch,
         );
       }
-      const base = chooseDeployBase(runs, args.values.before, (sha) => isAncestorOfHead(repoRoot, sha));
+      const base = chooseDeployBase(runs, args.values.before, (sha) => isAncestorOfHead(workspace, sha));
       const nxArgs = base
         ? [
             "nx",
@@ -302,7 +318,7 @@ async function main(argv: readonly string[]): Promise<number> {
       info(`npx ${nxArgs.join(" ")}`);
       if (args.flags.has("dry-run")) return 0;
       const r = spawnSync("npx", nxArgs, {
-        cwd: repoRoot,
+        cwd: workspace,
         stdio: "inherit",
         env: { ...process.env, NX_DAEMON: "false" },
       });
@@ -316,7 +332,7 @@ async function main(argv: readonly string[]): Promise<number> {
         throw new Error(`${file} does not exist: promote a digest to ${env} first (npx nx run ops:promote).`);
       const targets = (project: string) => {
         const r = spawnSync("npx", ["nx", "show", "project", project, "--json"], {
-          cwd: repoRoot,
+          cwd: workspace,
           encoding: "utf8",
           env: { ...process.env, NX_DAEMON: "false" },
         });
@@ -342,7 +358,7 @@ async function main(argv: readonly string[]): Promise<number> {
         info(`npx ${nxArgs.join(" ")}`);
         if (args.flags.has("dry-run")) continue;
         const r = spawnSync("npx", nxArgs, {
-          cwd: repoRoot,
+          cwd: workspace,
           stdio: "inherit",
           env: { ...process.env, NX_DAEMON: "false" },
         });
@@ -355,14 +371,14 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case "record-apply": {
       const env = parseAwsEnvironment(requireValue(args, "env"), "--env");
-      const synthesized = synthesizeEnvironment(repoRoot, env, { environ });
+      const synthesized = synthesizeEnvironment(workspace, env, { environ });
       const state =
         synthesized.stateObjects.find((o) => o.stack === synthesized.serviceStack) ??
         synthesized.stateObjects[0];
       if (!state) throw new Error(`${env} has no S3 state to record beside.`);
       let image: string | undefined;
       try {
-        const location = await locateService(env, { repoRoot, synthesized, environ });
+        const location = await locateService(env, { repoRoot: workspace, synthesized, environ });
         image = (await describeDeployedService(location, environ))?.image?.reference;
       } catch (err) {
         info(`note: no running service to record (${(err as Error).message.split("\n")[0]})`);
@@ -376,7 +392,7 @@ async function main(argv: readonly string[]): Promise<number> {
         state.region,
         {
           environment: env,
-          commit: args.values.commit ?? environ.GITHUB_SHA ?? git(repoRoot, ["rev-parse", "HEAD"]),
+          commit: args.values.commit ?? environ.GITHUB_SHA ?? git(workspace, ["rev-parse", "HEAD"]),
           appliedAt: new Date().toISOString(),
           image,
           by: args.values.by ?? run,

@@ -18,7 +18,10 @@ export interface RunImageOptions {
   readonly hostPort: number;
   /** Container port. @default the task definition's first port mapping, else 3000 */
   readonly containerPort?: number;
-  /** Leave the containers running and return (tests, scripts). @default false: run in the foreground */
+  /**
+   * Leave the containers running and return once the service answers `/_ready` (tests, scripts).
+   * @default false: run in the foreground
+   */
   readonly detach: boolean;
   /** Environment for docker (DOCKER_HOST from the toolchain) and AWS clients. */
   readonly environ: NodeJS.ProcessEnv;
@@ -111,6 +114,39 @@ async function waitForDatabase(plan: RunImagePlan, environ: NodeJS.ProcessEnv): 
 }
 
 /**
+ * Waits until the detached service answers `GET /_ready` with 200, so the printed URL works when the
+ * command returns; fails with the container's last log lines when it exits or never gets ready.
+ */
+async function waitUntilReady(
+  plan: RunImagePlan,
+  url: string,
+  environ: NodeJS.ProcessEnv,
+  timeoutSeconds: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const failure = (why: string) => {
+    const logs = spawnSync("docker", ["logs", "--tail", "30", plan.appContainer], {
+      env: environ,
+      encoding: "utf8",
+    });
+    return new Error(`${plan.appContainer} ${why}:\n${logs.stdout}${logs.stderr}`);
+  };
+  while (Date.now() < deadline) {
+    const ready = await fetch(`${url}/_ready`, { signal: AbortSignal.timeout(2000) })
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ready) return;
+    const state = spawnSync("docker", ["inspect", "-f", "{{.State.Running}}", plan.appContainer], {
+      env: environ,
+      encoding: "utf8",
+    });
+    if (state.stdout.trim() !== "true") throw failure("exited before answering /_ready");
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  throw failure(`did not answer ${url}/_ready with 200 within ${timeoutSeconds} s`);
+}
+
+/**
  * Runs the environment's image locally: pull by digest, a throwaway PostgreSQL on a private network,
  * the image's migrate command, then the service on 127.0.0.1:<port> with the task definition's
  * non-secret settings (database settings are the local database's; secrets are never copied).
@@ -144,6 +180,7 @@ export async function runImage(
     const url = `http://127.0.0.1:${options.hostPort}`;
     if (options.detach) {
       docker(plan.appRun(true), environ);
+      await waitUntilReady(plan, url, environ, 60);
       log(
         `running ${plan.appContainer} at ${url}; stop with: npx nx run sample-service:run-image -c ${options.env} -- --stop`,
       );

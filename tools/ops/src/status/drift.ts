@@ -8,6 +8,8 @@ export interface StackDrift {
   readonly drifted: boolean;
   /** Terraform's "Plan: N to add, N to change, N to destroy." line, or the error's first lines. */
   readonly summary: string;
+  /** What the plan would do, per resource: `aws_ecs_service.x will be updated in-place` (empty without drift). */
+  readonly changes: readonly string[];
 }
 
 export interface TerraformRunner {
@@ -52,6 +54,21 @@ export function planSummaryLine(output: string): string {
 }
 
 /**
+ * The plan's per-resource action lines (`# <address> will be updated in-place`, `must be replaced`, ...):
+ * the summary line alone does not tell an operator which resource drifted. Not the "has changed" notes
+ * of Terraform's "Objects have changed outside of Terraform" section, which list refreshed objects
+ * whether or not the plan acts on them.
+ */
+export function planResourceChanges(output: string): string[] {
+  const changes: string[] = [];
+  for (const line of output.split("\n")) {
+    const m = /^\s*# (\S+) ((?:will|must) be .+)$/.exec(line);
+    if (m) changes.push(`${m[1]} ${m[2]}`);
+  }
+  return changes;
+}
+
+/**
  * Plans each stack without taking the state lock (`-lock=false`: status must never block a deploy, and
  * a plan writes nothing). The stacks must be synthesized with the digest the service runs, or the
  * service stack would report the image difference as drift.
@@ -69,6 +86,7 @@ export async function checkDrift(
         exitCode: 1,
         drifted: false,
         summary: `init failed: ${planSummaryLine(init.out)}`,
+        changes: [],
       });
       continue;
     }
@@ -82,6 +100,7 @@ export async function checkDrift(
       exitCode: plan.code,
       drifted: plan.code === 2,
       summary: planSummaryLine(plan.out),
+      changes: plan.code === 2 ? planResourceChanges(plan.out) : [],
     });
   }
   return results;

@@ -35,7 +35,7 @@ const base: EnvironmentStatus = {
       resources: 30,
     },
   ],
-  drift: [{ stack: "service-dev", exitCode: 0, drifted: false, summary: "No changes." }],
+  drift: [{ stack: "service-dev", exitCode: 0, drifted: false, summary: "No changes.", changes: [] }],
 };
 
 describe("renderStatusTable", () => {
@@ -59,10 +59,12 @@ describe("renderStatusTable", () => {
           exitCode: 2,
           drifted: true,
           summary: "Plan: 0 to add, 1 to change, 0 to destroy.",
+          changes: ["aws_vpc.network_vpc_1A2B3C4D will be updated in-place"],
         },
       ],
     });
     expect(text).toMatch(/drift\s+YES: network-dev \(Plan: 0 to add, 1 to change/);
+    expect(text).toMatch(/\n\s+network-dev: aws_vpc.network_vpc_1A2B3C4D will be updated in-place\n/);
   });
   it("says why there is no service", () => {
     expect(

@@ -55,6 +55,8 @@ export function renderStatusTable(s: EnvironmentStatus): string {
           ? `YES: ${drifted.map((d) => `${d.stack} (${d.summary})`).join("; ")}`
           : "none (plan is empty)",
     ]);
+    // Which resources drifted, one line each under the drift row.
+    for (const d of drifted) for (const c of d.changes ?? []) rows.push(["", `${d.stack}: ${c}`]);
   } else rows.push(["drift", "not checked (--drift)"]);
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
