@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import {
@@ -6,28 +6,42 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  TagResourceCommand,
 } from "@aws-sdk/client-ecs";
+import type { EnvironmentStatus } from "@platform/ops";
 // The stacks' own test harness: a private moto from the toolchain's launcher, and isolated dirs.
 import { isolatedEnv, makeWorkDir, PrivateMoto } from "../../../stacks/integration/harness";
 import { awsClientConfig } from "../src/lib/aws";
 import { type MigrationRecord, readPushedImage } from "../src/lib/deploy-files";
 import { StackOutputs } from "../src/lib/stack-outputs";
-import { type NxRun, nx, putMotoPythonFirst, REGION } from "./support";
+import {
+  docker,
+  freePort,
+  jsonFromTargetOutput,
+  type NxRun,
+  nx,
+  putMotoPythonFirst,
+  REGION,
+  WORKSPACE_ROOT,
+} from "./support";
 
 jest.setTimeout(45 * 60_000);
 
 // The whole chain for dev into an empty emulated account: a private moto (so other suites' resets cannot
 // interfere), its own state bucket, synth dir, outputs and image files (PLATFORM_* variables), through
 // the real Nx targets. moto runs no containers: MOTO_ECS_SERVICE_RUNNING makes it report the service's
-// task as running, so the ECS waiter sees what real ECS would report once tasks start.
+// task as running, so the ECS waiter sees what real ECS would report once tasks start. The last tests
+// reuse the applied environment for the operator's view (issue 8): stacks:status with drift, run-image.
 describe("nx run sample-service:deploy -c dev against the emulator", () => {
   const workDir = makeWorkDir();
   const logFile = join(workDir, "chain.log");
   let moto: PrivateMoto;
   let env: NodeJS.ProcessEnv;
   let deploy: NxRun;
+  let chainStarted: number;
 
   beforeAll(async () => {
+    chainStarted = Date.now();
     const previous = process.env.MOTO_ECS_SERVICE_RUNNING;
     process.env.MOTO_ECS_SERVICE_RUNNING = "1";
     putMotoPythonFirst();
@@ -51,12 +65,19 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
     );
   });
 
-  afterAll(() => {
-    moto?.stop();
-    if (deploy?.code === 0) rmSync(workDir, { recursive: true, force: true });
+  afterAll(async () => {
+    try {
+      // run-image's containers and network, should its test have failed before its own --stop.
+      await docker(["rm", "-f", "platform-run-image-dev-app", "platform-run-image-dev-db"], [1]);
+      await docker(["network", "rm", "platform-run-image-dev"], [1]);
+    } finally {
+      moto?.stop();
+      if (deploy?.code === 0) rmSync(workDir, { recursive: true, force: true });
+    }
   });
 
   const aws = () => awsClientConfig(REGION, { AWS_ENDPOINT_URL: moto.endpoint });
+  const outputs = () => StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
 
   it("succeeds", () => {
     if (deploy.code !== 0)
@@ -163,5 +184,210 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
     expect(infra.output).toMatch(/stable: 1 deployment\(s\)/);
     const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
     expect(outputs.string("image")).toBe(pushed.reference);
+  });
+
+  // The operator's view of what the chain deployed, as deploy-dev.yml runs it after a deploy:
+  // ops:record-apply (GITHUB_SHA = the deployed commit), then stacks:status, here with --json and --drift.
+  const pushedImage = () => readPushedImage(join(workDir, "dist", "deploy", "dev", "image.json"));
+  const deployedCommit = () => pushedImage().gitSha.replace(/-dirty$/, "");
+  const status = async (): Promise<{ run: NxRun; status: EnvironmentStatus }> => {
+    const run = await nx(["run", "stacks:status", "-c", "dev", "--", "--json", "--drift"], env, logFile);
+    console.log(`stacks:status -c dev --json --drift: ${run.seconds.toFixed(1)} s (exit ${run.code})`);
+    return { run, status: jsonFromTargetOutput<EnvironmentStatus>(run.output, "stacks") };
+  };
+
+  it("stacks:status --json --drift reports the deployed digest, revision, tasks, migration, last apply and no drift", async () => {
+    const record = await nx(
+      ["run", "ops:record-apply", "--", "--environment", "dev"],
+      { ...env, GITHUB_SHA: deployedCommit() },
+      logFile,
+    );
+    if (record.code !== 0)
+      throw new Error(`ops:record-apply failed (see ${logFile}):\n${record.output.slice(-4000)}`);
+    const { run, status: s } = await status();
+    if (run.code !== 0) throw new Error(`stacks:status failed (see ${logFile}):\n${run.output.slice(-4000)}`);
+
+    const image = pushedImage();
+    const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
+    const ecs = new ECSClient(aws());
+    let taskDefinition: string | undefined;
+    try {
+      taskDefinition = (
+        await ecs.send(
+          new DescribeServicesCommand({
+            cluster: outputs.string("cluster_arn"),
+            services: [outputs.string("service_name")],
+          }),
+        )
+      ).services?.[0]?.taskDefinition;
+    } finally {
+      ecs.destroy();
+    }
+    expect(s.environment).toBe("dev");
+    expect(s.service).toMatchObject({
+      service: outputs.string("service_name"),
+      status: "ACTIVE",
+      image: image.reference,
+      digest: image.digest,
+      gitSha: image.gitSha,
+      taskDefinition,
+      taskDefinitionRevision: Number(taskDefinition?.split(":").pop()),
+      running: 1,
+      desired: 1,
+      pending: 0,
+      rolloutState: "COMPLETED",
+      deployments: 1,
+    });
+    expect(s.imageRecord).toMatchObject({ reference: image.reference, matchesRunning: true });
+    // Under the emulator no database runs, so the migration is known from the migrate step's record
+    // (the schema_migrations read is covered against real PostgreSQL in tools/ops/test/status.test.ts).
+    expect(s.migration.record).toMatchObject({ succeeded: true, exitCode: 0, reference: image.reference });
+    expect(s.migration.databaseNote).toBe("not read (pass --database-url)");
+
+    const stacks = ["network-dev", "database-dev", "registry", "service-dev"];
+    expect(s.stacks.map((st) => st.stack).sort()).toEqual([...stacks].sort());
+    expect(s.stacks.every((st) => st.applied && (st.resources ?? 0) > 0)).toBe(true);
+    const newest = s.stacks
+      .map((st) => st.lastModified ?? "")
+      .sort()
+      .pop();
+    expect(s.lastApply).toMatchObject({ at: newest, commit: deployedCommit() });
+    // S3 LastModified has whole seconds: compare with the second the chain started in.
+    expect(Date.parse(s.lastApply.at ?? "")).toBeGreaterThanOrEqual(Math.floor(chainStarted / 1000) * 1000);
+    expect(Date.parse(s.lastApply.recordAt ?? "")).toBeGreaterThanOrEqual(Date.parse(s.lastApply.at ?? ""));
+
+    expect(s.drift?.map((d) => d.stack).sort()).toEqual([...stacks].sort());
+    for (const d of s.drift ?? [])
+      expect(d).toMatchObject({ exitCode: 0, drifted: false, summary: "No changes.", changes: [] });
+  });
+
+  it("stacks:status --drift reports a tag changed by hand on the ECS service as drift of service-dev", async () => {
+    const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
+    const ecs = new ECSClient(aws());
+    try {
+      const service = (
+        await ecs.send(
+          new DescribeServicesCommand({
+            cluster: outputs.string("cluster_arn"),
+            services: [outputs.string("service_name")],
+            include: ["TAGS"],
+          }),
+        )
+      ).services?.[0];
+      const original = service?.tags?.find((t) => t.key === "CostCenter")?.value;
+      expect(original).toBe("platform-dev");
+      // desired_count would be the obvious change, but the service ignores it (autoscaling owns it).
+      const tag = (value: string) =>
+        ecs.send(
+          new TagResourceCommand({ resourceArn: service?.serviceArn, tags: [{ key: "CostCenter", value }] }),
+        );
+      await tag("changed-by-hand");
+      try {
+        const { run, status: s } = await status();
+        expect(run.code).not.toBe(0); // exit 2 on drift: Nx reports the target as failed
+        const drifted = s.drift?.filter((d) => d.drifted) ?? [];
+        expect(drifted.map((d) => d.stack)).toEqual(["service-dev"]);
+        expect(drifted[0]).toMatchObject({
+          exitCode: 2,
+          summary: "Plan: 0 to add, 1 to change, 0 to destroy.",
+        });
+        expect(drifted[0].changes).toEqual([
+          expect.stringMatching(/^aws_ecs_service\.\S+ will be updated in-place$/),
+        ]);
+        expect(s.drift?.filter((d) => d.exitCode !== 2).every((d) => d.exitCode === 0)).toBe(true);
+      } finally {
+        await tag(original ?? "platform-dev");
+      }
+    } finally {
+      ecs.destroy();
+    }
+  });
+
+  it("sample-service:run-image -c dev runs the deployed digest from the loopback registry against a local PostgreSQL", async () => {
+    const image = pushedImage();
+    const port = await freePort();
+    const loopbackReference = `127.0.0.1:5001/sample-service@${image.digest}`;
+    try {
+      const run = await nx(
+        ["run", "sample-service:run-image", "-c", "dev", "--", "--port", String(port), "--detach"],
+        env,
+        logFile,
+      );
+      console.log(`sample-service:run-image -c dev --detach: ${run.seconds.toFixed(1)} s`);
+      if (run.code !== 0) throw new Error(`run-image failed (see ${logFile}):\n${run.output.slice(-4000)}`);
+      expect(run.output).toContain(`dev runs ${image.reference}`);
+      expect(run.output).toContain(`docker pull ${loopbackReference}`);
+
+      // --detach returns once /_ready answers: /version is the deployed build.
+      const version = (await (await fetch(`http://127.0.0.1:${port}/version`)).json()) as Record<
+        string,
+        string
+      >;
+      expect(version).toMatchObject({ version: image.version, git_sha: image.gitSha });
+
+      const inspect = JSON.parse((await docker(["inspect", "platform-run-image-dev-app"])).stdout) as Array<{
+        Config: { Image: string; Env: string[] };
+      }>;
+      expect(inspect[0].Config.Image).toBe(loopbackReference);
+      const containerEnv = new Map(
+        inspect[0].Config.Env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
+      );
+      // The environment's settings, but the local database instead of RDS (and no secrets copied).
+      const ecs = new ECSClient(aws());
+      try {
+        const td = (
+          await ecs.send(
+            new DescribeTaskDefinitionCommand({ taskDefinition: outputs().string("task_definition_arn") }),
+          )
+        ).taskDefinition;
+        const app = td?.containerDefinitions?.find((c) => c.name === outputs().string("container_name"));
+        expect(containerEnv.get("PORT")).toBe(String(app?.portMappings?.[0]?.containerPort));
+        const database = new Set(["PGHOST", "PGPORT", "PGDATABASE", "PGSSLMODE"]);
+        for (const e of app?.environment ?? []) {
+          if (!database.has(e.name ?? "")) expect(containerEnv.get(e.name ?? "")).toBe(e.value);
+        }
+        expect(app?.environment?.find((e) => e.name === "PGHOST")?.value).not.toBe(
+          containerEnv.get("PGHOST"),
+        );
+        expect(app?.secrets?.map((x) => x.name).sort()).toEqual(["PGPASSWORD", "PGUSER"]);
+      } finally {
+        ecs.destroy();
+      }
+      expect(containerEnv.get("PGHOST")).toBe("platform-run-image-dev-db");
+      expect(containerEnv.get("PGSSLMODE")).toBe("disable");
+      expect(containerEnv.get("PGUSER")).toBe("app");
+
+      // The image's own migrate command ran against the local database.
+      const migrations = readdirSync(join(WORKSPACE_ROOT, "apps", "sample-service", "migrations")).filter(
+        (f) => f.endsWith(".sql"),
+      );
+      const applied = await docker([
+        "exec",
+        "platform-run-image-dev-db",
+        "psql",
+        "-U",
+        "app",
+        "-d",
+        "app",
+        "-tAc",
+        "SELECT count(*) FROM schema_migrations",
+      ]);
+      expect(Number(applied.stdout.trim())).toBe(migrations.length);
+    } finally {
+      const stop = await nx(["run", "sample-service:run-image", "-c", "dev", "--", "--stop"], env, logFile);
+      expect(stop.code).toBe(0);
+    }
+    const left = await docker([
+      "ps",
+      "-a",
+      "-q",
+      "--filter",
+      "label=platform.ops=run-image",
+      "--filter",
+      "label=platform.environment=dev",
+    ]);
+    expect(left.stdout.trim()).toBe("");
+    const network = await docker(["network", "inspect", "platform-run-image-dev"], [1]);
+    expect(network.exitCode).toBe(1);
   });
 });

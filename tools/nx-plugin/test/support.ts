@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { run } from "../src/lib/exec";
@@ -70,7 +71,13 @@ export interface NxRun {
 export function nx(args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<NxRun> {
   const started = Date.now();
   appendFileSync(logFile, `\n$ nx ${args.join(" ")}\n`);
-  const child = spawn(process.execPath, [require.resolve("nx/bin/nx.js"), ...args, "--outputStyle=stream"], {
+  // Nx's own options go before `--`; what follows it is passed to the target's command.
+  const dashes = args.indexOf("--");
+  const nxArgs =
+    dashes === -1
+      ? [...args, "--outputStyle=stream"]
+      : [...args.slice(0, dashes), "--outputStyle=stream", ...args.slice(dashes)];
+  const child = spawn(process.execPath, [require.resolve("nx/bin/nx.js"), ...nxArgs], {
     cwd: WORKSPACE_ROOT,
     env: { ...env, NX_DAEMON: "false", NX_TUI: "false", NX_NO_CLOUD: "true", FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -117,4 +124,30 @@ export function motoPython(): string {
 /** Puts the python that has moto first on PATH (the stacks' PrivateMoto starts `python3`). */
 export function putMotoPythonFirst(): void {
   process.env.PATH = `${dirname(motoPython())}${delimiter}${process.env.PATH ?? ""}`;
+}
+
+/**
+ * The JSON document a target printed (e.g. `stacks:status -- --json`): Nx's stream output prefixes each
+ * line of the target's command with `<project>: `, and other lines (warnings, progress) surround it.
+ */
+export function jsonFromTargetOutput<T>(output: string, project: string): T {
+  const prefix = `${project}: `;
+  const lines = output.split("\n").map((l) => (l.startsWith(prefix) ? l.slice(prefix.length) : l));
+  const start = lines.indexOf("{");
+  const end = lines.lastIndexOf("}");
+  if (start === -1 || end < start)
+    throw new Error(`No JSON document in the output of ${project}:\n${output.slice(-3000)}`);
+  return JSON.parse(lines.slice(start, end + 1).join("\n")) as T;
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
 }
