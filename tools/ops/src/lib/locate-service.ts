@@ -5,9 +5,13 @@ import type { ServiceLocation } from "./deployed-service";
 import { readStateObject } from "./state-objects";
 import type { SynthesizedEnvironment } from "./synthesized-environment";
 
-/** `stacks/out/outputs/<env>.json`, written by `nx run stacks:apply|outputs -c <env>`. */
-export function stacksOutputsFile(repoRoot: string, env: string): string {
-  return join(repoRoot, "stacks", "out", "outputs", `${env}.json`);
+/**
+ * `stacks/out/outputs/<env>.json`, written by `nx run stacks:apply|outputs -c <env>`; under
+ * `PLATFORM_STACKS_OUT_DIR` when set, as the stacks CLI writes it.
+ */
+export function stacksOutputsFile(repoRoot: string, env: string, environ: NodeJS.ProcessEnv = {}): string {
+  const outDir = environ.PLATFORM_STACKS_OUT_DIR?.trim() || join(repoRoot, "stacks", "out");
+  return join(outDir, "outputs", `${env}.json`);
 }
 
 /** Picks cluster/service/container from a service stack's outputs; undefined when they are not there. */
@@ -65,7 +69,7 @@ export async function locateService(
         : `${where} (no such state: not applied)`,
     );
   }
-  const file = stacksOutputsFile(options.repoRoot, env);
+  const file = stacksOutputsFile(options.repoRoot, env, options.environ);
   if (existsSync(file)) {
     const loc = locationFromOutputs(
       flattenOutputsDocument(JSON.parse(readFileSync(file, "utf8"))),
