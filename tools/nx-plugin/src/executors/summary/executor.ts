@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
 import type { ExecutorContext } from "@nx/devkit";
-import { type MigrationRecord, readPushedImage } from "../../lib/deploy-files";
+import { readMigrationRecord, readPushedImage } from "../../lib/deploy-files";
 import { parseEnvironment, pathOption } from "../../lib/environment";
 import { type ExecutorResult, reportFailure } from "../../lib/executor-result";
 import { OUTPUTS, outputsProducer } from "../../lib/output-names";
@@ -29,9 +28,7 @@ export default async function summaryExecutor(
       "{repoRoot}/dist/deploy/{environment}/migration.json",
       "migrationFile",
     );
-    const migration = existsSync(migrationFile)
-      ? (JSON.parse(readFileSync(migrationFile, "utf8")) as MigrationRecord)
-      : undefined;
+    const migration = readMigrationRecord(migrationFile);
     const outputs = StackOutputs.load(
       file(options.outputsFile, "{stacksOut}/outputs/{environment}.json", "outputsFile"),
       outputsProducer(environment, false),

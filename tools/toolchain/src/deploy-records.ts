@@ -1,0 +1,168 @@
+/**
+ * The deploy chain's record files under `dist/deploy/<env>/`, shared by their writers and readers: the
+ * chain's executors (tools/nx-plugin: dockerize, push, migrate, apply, smoke, summary) and the operator
+ * commands (tools/ops: promote writes image.json, status and release read it). One definition, so a
+ * promoted record deploys exactly like a pushed one.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/** What `dockerize` records (its declared output file). */
+export interface BuiltImage {
+  /** Engine image id (sha256:...). */
+  readonly imageId: string;
+  /** Local reference `<name>:<tag>`. */
+  readonly image: string;
+  readonly name: string;
+  /** `<git-sha>` or `<git-sha>-dirty`. */
+  readonly tag: string;
+  /** The GIT_SHA build arg the image reports on /version (same as `tag`). */
+  readonly gitSha: string;
+  readonly dirty: boolean;
+  readonly version: string;
+  readonly buildTime: string;
+  readonly dockerfile: string;
+}
+
+/**
+ * `dist/deploy/<env>/image.json`: written by `sample-service:push` (and by `ops:promote`), read by
+ * `sample-service:migrate`, `stacks:apply`, the smoke check and `ops:status`/`ops:release`.
+ */
+export interface ImageRecord {
+  /** Repository the task definition / container pulls from. */
+  readonly repository: string;
+  readonly digest: string;
+  /** `<repository>@<digest>`. */
+  readonly reference: string;
+  readonly gitSha: string;
+  readonly version: string;
+  readonly tag: string;
+  readonly pushedAt: string;
+  /** Where the bytes went when that differs from `repository` (emulated ECR -> loopback registry). */
+  readonly pushedTo: string;
+  readonly environment: string;
+  /** Set by a promotion (`ops:promote`): where the digest came from and when; absent after a push. */
+  readonly promotedFrom?: {
+    readonly environment: string;
+    readonly taskDefinitionArn?: string;
+    readonly at: string;
+  };
+}
+
+/** The deploy chain's name for an image record (what `push` writes). */
+export type PushedImage = ImageRecord;
+
+/** What `migrate` records in dist/deploy/<env>/migration.json. */
+export interface MigrationRecord {
+  readonly environment: string;
+  readonly reference: string;
+  /** ECS task ARN (AWS) or container name/id (local). */
+  readonly runId: string;
+  readonly taskDefinitionArn?: string;
+  readonly exitCode: number | null;
+  readonly succeeded: boolean;
+  readonly durationSeconds: number;
+  readonly startedAt: string;
+  readonly stoppedReason?: string;
+}
+
+/** A migration.json as read back: every field optional, since records of older chains lack some. */
+export type StoredMigrationRecord = Partial<MigrationRecord>;
+
+/** The step that writes image.json, named in errors about it. */
+export const IMAGE_RECORD_PRODUCER = "nx run sample-service:push -c <env>";
+
+export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+
+/** `<repoRoot>/dist/deploy/<env>`. */
+export function deployDir(repoRoot: string, env: string): string {
+  return join(repoRoot, "dist", "deploy", env);
+}
+
+export function imageRecordFile(repoRoot: string, env: string): string {
+  return join(deployDir(repoRoot, env), "image.json");
+}
+
+export function migrationRecordFile(repoRoot: string, env: string): string {
+  return join(deployDir(repoRoot, env), "migration.json");
+}
+
+/** Writes JSON atomically (temp file + rename) so a concurrent reader never sees half a file. */
+export function writeJsonFile(file: string, value: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+function parseJsonObject(file: string, producedBy: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(
+      `${file} is not valid JSON (${err instanceof Error ? err.message : err}); re-run \`${producedBy}\`.`,
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`${file} must hold a JSON object; re-run \`${producedBy}\`.`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function readJsonObject(file: string, producedBy: string): Record<string, unknown> {
+  if (!existsSync(file)) {
+    throw new Error(`${file} does not exist; it is written by \`${producedBy}\`, run that first.`);
+  }
+  return parseJsonObject(file, producedBy);
+}
+
+function requireStrings(
+  obj: Record<string, unknown>,
+  keys: readonly string[],
+  file: string,
+  producedBy: string,
+): void {
+  for (const k of keys) {
+    if (typeof obj[k] !== "string" || (obj[k] as string).length === 0) {
+      throw new Error(`${file} lacks the string field "${k}"; re-run \`${producedBy}\`.`);
+    }
+  }
+}
+
+function checkImageRecord(obj: Record<string, unknown>, file: string, producedBy: string): ImageRecord {
+  requireStrings(obj, ["repository", "digest", "reference", "gitSha"], file, producedBy);
+  if (!DIGEST_PATTERN.test(obj.digest as string)) {
+    throw new Error(`${file}: "digest" must look like sha256:<64 hex> (got ${JSON.stringify(obj.digest)}).`);
+  }
+  if (obj.reference !== `${obj.repository}@${obj.digest}`) {
+    throw new Error(
+      `${file}: "reference" must be "<repository>@<digest>" (got ${JSON.stringify(obj.reference)}).`,
+    );
+  }
+  return obj as unknown as ImageRecord;
+}
+
+export function readBuiltImage(file: string): BuiltImage {
+  const by = "nx run sample-service:dockerize";
+  const obj = readJsonObject(file, by);
+  requireStrings(obj, ["imageId", "image", "name", "tag", "gitSha", "version", "buildTime"], file, by);
+  return obj as unknown as BuiltImage;
+}
+
+/** The image record a deploy step needs: a missing or malformed file throws, naming the step that writes it. */
+export function readPushedImage(file: string): PushedImage {
+  return checkImageRecord(readJsonObject(file, IMAGE_RECORD_PRODUCER), file, IMAGE_RECORD_PRODUCER);
+}
+
+/** The image record of an environment, or undefined when none was written; a malformed one throws. */
+export function readImageRecord(file: string): ImageRecord | undefined {
+  if (!existsSync(file)) return undefined;
+  return checkImageRecord(parseJsonObject(file, IMAGE_RECORD_PRODUCER), file, IMAGE_RECORD_PRODUCER);
+}
+
+/** The migrate step's record, or undefined when none was written; a file that is no JSON object throws. */
+export function readMigrationRecord(file: string): StoredMigrationRecord | undefined {
+  if (!existsSync(file)) return undefined;
+  return parseJsonObject(file, "nx run sample-service:migrate -c <env>") as StoredMigrationRecord;
+}
