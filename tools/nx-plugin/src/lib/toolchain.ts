@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { loadToolchainEnv, toolchainCacheDir } from "@platform/toolchain";
 
 /** The toolchain facts the deploy chain uses (see tools/toolchain: `toolchain.env`). */
 export interface ChainToolchain {
@@ -16,59 +14,19 @@ export interface ChainToolchain {
   readonly file: string;
 }
 
-export function toolchainEnvFile(env: NodeJS.ProcessEnv = process.env): string {
-  const cacheDir = env.PLATFORM_CACHE_DIR || join(homedir(), ".cache", "fargate-platform");
-  return join(cacheDir, "toolchain.env");
-}
-
 /**
- * Parses `export KEY=value` lines as ensure.sh writes them (`printf %q`: bare words with backslash
- * escapes, or single/double quotes). tools/toolchain has the full reader (loadToolchainEnv); the plugin
- * keeps this small one because Nx loads executors from source and @platform/toolchain resolves to its
- * unbuilt dist there.
- */
-export function parseToolchainEnv(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!m) continue;
-    let value = m[2];
-    if (/^'.*'$/.test(value)) value = value.slice(1, -1).replace(/'\\''/g, "'");
-    else if (/^".*"$/.test(value)) value = value.slice(1, -1).replace(/\\(["\\$`])/g, "$1");
-    else value = value.replace(/\\(.)/g, "$1");
-    vars[m[1]] = value;
-  }
-  return vars;
-}
-
-const REQUIRED = ["DOCKER_HOST", "PLATFORM_REGISTRY", "NODE_BASE_IMAGE"] as const;
-
-/**
- * Reads the toolchain facts; throws one clear message when the toolchain has not been set up, before
- * the caller changes anything.
+ * Reads the toolchain facts through @platform/toolchain's reader (`PLATFORM_CACHE_DIR` taken from `env`);
+ * throws one clear message naming `npx nx run toolchain:ensure` when the toolchain has not been set up,
+ * before the caller changes anything.
  */
 export function loadChainToolchain(env: NodeJS.ProcessEnv = process.env): ChainToolchain {
-  const file = toolchainEnvFile(env);
-  if (!existsSync(file)) {
-    throw new Error(
-      `The toolchain is not set up: ${file} does not exist. Run \`npx nx run toolchain:ensure\` ` +
-        "(starts the Docker engine, the loopback registry and the AWS emulator).",
-    );
-  }
-  const vars = parseToolchainEnv(readFileSync(file, "utf8"));
-  const missing = REQUIRED.filter((k) => !vars[k]);
-  if (missing.length > 0) {
-    throw new Error(
-      `${file} lacks ${missing.join(", ")}; re-run \`npx nx run toolchain:ensure\` to rewrite it.`,
-    );
-  }
+  const tc = loadToolchainEnv({ cacheDir: toolchainCacheDir(env) });
   return {
-    env: vars,
-    dockerHost: vars.DOCKER_HOST,
-    registry: vars.PLATFORM_REGISTRY,
-    nodeBaseImage: vars.NODE_BASE_IMAGE,
-    file,
+    env: tc.vars,
+    dockerHost: tc.dockerHost,
+    registry: tc.registry,
+    nodeBaseImage: tc.nodeBaseImage,
+    file: tc.envFile,
   };
 }
 

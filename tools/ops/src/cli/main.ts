@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { loadToolchainEnv, toolchainCacheDir } from "@platform/toolchain";
 import { environmentsToPlan } from "../github/affected-environments";
 import { chooseDeployBase, isAncestorOfHead, successfulRunShas } from "../github/deploy-base";
 import {
@@ -23,7 +24,6 @@ import { locateService } from "../lib/locate-service";
 import { findRepoRoot } from "../lib/repo-root";
 import { stacksCli, synthesizeEnvironment } from "../lib/stacks-cli";
 import { readSynthesizedEnvironment, type SynthesizedEnvironment } from "../lib/synthesized-environment";
-import { loadToolchainVars, toolchainEnvFile } from "../lib/toolchain";
 import { promote } from "../promote/promote";
 import { releaseSteps } from "../promote/release-steps";
 import { runImage, stopRunImage } from "../run-image/run-image";
@@ -42,13 +42,13 @@ export function commandEnvironment(
   base: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
   const environ: NodeJS.ProcessEnv = { ...base };
-  if (existsSync(toolchainEnvFile(base))) Object.assign(environ, loadToolchainVars(base).vars);
-  else if (emulator) loadToolchainVars(base); // throws the "run toolchain:ensure" message
-  if (emulator) {
-    if (!environ.PLATFORM_AWS_ENDPOINT)
-      throw new Error(`--emulator: ${toolchainEnvFile(base)} records no PLATFORM_AWS_ENDPOINT.`);
-    environ.AWS_ENDPOINT_URL = environ.PLATFORM_AWS_ENDPOINT;
-  }
+  const cacheDir = toolchainCacheDir(base);
+  // Without --emulator the toolchain is optional (real AWS); with it, a missing toolchain.env throws the
+  // "run toolchain:ensure" message.
+  if (!emulator && !existsSync(join(cacheDir, "toolchain.env"))) return environ;
+  const toolchain = loadToolchainEnv({ cacheDir });
+  Object.assign(environ, toolchain.vars);
+  if (emulator) environ.AWS_ENDPOINT_URL = toolchain.awsEndpoint;
   return environ;
 }
 

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
-import { parseToolchainEnv, toolchainEnvFile } from "../../src/lib/toolchain";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { loadToolchainEnv, toolchainCacheDir } from "@platform/toolchain";
 
 export interface TestToolchain {
   /** moto, e.g. http://127.0.0.1:4566 */
   readonly awsEndpoint: string;
   /** Loopback registry host:port, e.g. 127.0.0.1:5001 */
   readonly registry: string;
-  readonly vars: Record<string, string>;
+  readonly vars: Readonly<Record<string, string>>;
   /** Environment for the code under test: AWS at moto with its static keys, nothing from the caller's AWS setup. */
   readonly environ: NodeJS.ProcessEnv;
 }
@@ -17,17 +18,16 @@ export interface TestToolchain {
  * a moto or a registry of its own.
  */
 export async function waitForToolchain(timeoutSeconds = 600): Promise<TestToolchain> {
-  const file = toolchainEnvFile();
+  const cacheDir = toolchainCacheDir();
+  const file = join(cacheDir, "toolchain.env");
   const deadline = Date.now() + timeoutSeconds * 1000;
   while (!existsSync(file)) {
     if (Date.now() > deadline)
       throw new Error(`${file} did not appear within ${timeoutSeconds} s: run npx nx run toolchain:ensure`);
     await new Promise((r) => setTimeout(r, 2000));
   }
-  const vars = parseToolchainEnv(readFileSync(file, "utf8"));
-  const awsEndpoint = vars.PLATFORM_AWS_ENDPOINT;
-  const registry = vars.PLATFORM_REGISTRY;
-  if (!awsEndpoint || !registry) throw new Error(`${file} lacks PLATFORM_AWS_ENDPOINT or PLATFORM_REGISTRY`);
+  // ensure.sh writes the file by rename, so once it exists it is whole; a stale one throws naming the fix.
+  const { vars, awsEndpoint, registry } = loadToolchainEnv({ cacheDir });
   const environ: NodeJS.ProcessEnv = { ...process.env, ...vars, AWS_ENDPOINT_URL: awsEndpoint };
   for (const k of [
     "AWS_ACCESS_KEY_ID",
