@@ -9,13 +9,12 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import autocannon from "autocannon";
 import { Client } from "pg";
-import { createDatabase, PostgresCluster } from "../test/support/postgres-cluster";
+import { createDatabase, freePort, PostgresCluster } from "../test/support/postgres-cluster";
 
 const APP_DIR = path.resolve(__dirname, "..");
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
@@ -76,14 +75,6 @@ function startProcess(
           );
         });
   return { child, port };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {

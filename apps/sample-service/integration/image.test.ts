@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "../test/support/postgres-cluster";
 import { request } from "../test/support/test-app";
 import { APP_DIR, TestDatabase } from "../test/support/test-database";
 
@@ -41,14 +41,6 @@ async function docker(args: string[]): Promise<{ stdout: string; stderr: string;
     const e = err as { stdout?: string; stderr?: string; code?: number };
     return { stdout: e.stdout ?? "", stderr: e.stderr ?? "", code: typeof e.code === "number" ? e.code : -1 };
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function envArgs(env: Record<string, string>): string[] {

@@ -215,6 +215,17 @@ describe("proxy", () => {
   const stateOf = (p: ReturnType<typeof createProxy>, u: TestUpstream) =>
     p.upstreams().find((x) => x.address === u.ip)?.state;
 
+  /** Build 1.0.0 on a, then 1.1.0 on b once the proxy saw a ready: b is the newest and serves. */
+  async function olderThenNewerBuild() {
+    const a = await upstream("a", "127.0.0.1", true, "1.0.0");
+    const { port, p } = await proxy();
+    await eventually("a ready", () => stateOf(p, a) === "ready");
+    const b = await upstream("b", "127.0.0.2", true, "1.1.0");
+    await eventually("b ready", () => stateOf(p, b) === "ready");
+    expect((await request(port, "/version")).body).toBe("b");
+    return { a, b, port, p };
+  }
+
   it("balances round-robin over the ready upstreams it resolves", async () => {
     const a = await upstream("a", "127.0.0.1");
     const b = await upstream("b", "127.0.0.2");
@@ -344,12 +355,7 @@ describe("proxy", () => {
   });
 
   it("treats a rollback to an earlier build as the newest once the later build's first replica is gone", async () => {
-    const a = await upstream("a", "127.0.0.1", true, "1.0.0");
-    const { port, p } = await proxy();
-    await eventually("a ready", () => stateOf(p, a) === "ready");
-    const b = await upstream("b", "127.0.0.2", true, "1.1.0");
-    await eventually("b ready", () => stateOf(p, b) === "ready");
-    expect((await request(port, "/version")).body).toBe("b");
+    const { a, port, p } = await olderThenNewerBuild();
     removeFromDns(a);
     await eventually("a forgotten", () => stateOf(p, a) === undefined);
 
@@ -360,12 +366,7 @@ describe("proxy", () => {
   });
 
   it("falls back to an older build when no replica of the newest one is ready", async () => {
-    const a = await upstream("a", "127.0.0.1", true, "1.0.0");
-    const { port, p } = await proxy();
-    await eventually("a ready", () => stateOf(p, a) === "ready");
-    const b = await upstream("b", "127.0.0.2", true, "1.1.0");
-    await eventually("b ready", () => stateOf(p, b) === "ready");
-    expect((await request(port, "/version")).body).toBe("b");
+    const { b, port, p } = await olderThenNewerBuild();
 
     b.ready = false;
     await eventually("b draining", () => stateOf(p, b) === "draining");

@@ -95,7 +95,8 @@ export function writeJsonFile(file: string, value: unknown): void {
   renameSync(tmp, file);
 }
 
-function parseJsonObject(file: string, producedBy: string): Record<string, unknown> {
+/** Parses `file` as a JSON object; a bad file fails naming it and the command that writes it. */
+export function parseJsonObject(file: string, producedBy: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));

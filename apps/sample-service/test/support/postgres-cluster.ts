@@ -38,7 +38,8 @@ export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env, libDir 
   return found;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (for a server the caller starts next). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { parseJsonObject } from "@platform/toolchain";
 
 /**
  * Typed reader of the stacks' outputs document (`stacks/out/outputs/<env>.json`, written by the stacks
@@ -31,15 +32,7 @@ export class StackOutputs {
         `Stack outputs ${file} do not exist; they are written by \`${producedBy}\`. Apply the stacks first.`,
       );
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, "utf8"));
-    } catch (err) {
-      throw new Error(
-        `${file} is not valid JSON (${err instanceof Error ? err.message : err}); re-run \`${producedBy}\`.`,
-      );
-    }
-    return new StackOutputs(file, raw, producedBy);
+    return new StackOutputs(file, parseJsonObject(file, producedBy), producedBy);
   }
 
   has(name: string): boolean {
