@@ -194,10 +194,25 @@ describe("proxy", () => {
     );
   }
 
+  /** An upstream answering to its own DNS name (one service among several). */
+  async function routedUpstream(name: string, ip: string, dnsName: string): Promise<TestUpstream> {
+    const u = await upstream(name, ip, false);
+    dns.records.set(dnsName, [...(dns.records.get(dnsName) ?? []), ip]);
+    return u;
+  }
+
+  /** A route to the upstreams named `<name>.test`. */
+  const route = (name: string, conditions: { pathPatterns?: string[]; hosts?: string[] }) => ({
+    name,
+    ...conditions,
+    upstreamHost: `${name}.test`,
+    upstreamPort,
+  });
+
   async function proxy(overrides: Partial<Parameters<typeof createProxy>[0]> = {}) {
     const p = createProxy({
-      upstreamHost: NAME,
-      upstreamPort,
+      // One catch-all route to NAME unless the test gives routes.
+      ...(overrides.routes ? {} : { upstreamHost: NAME, upstreamPort }),
       listenHost: "127.0.0.1",
       listenPort: 0,
       dnsServers: [dns.address],
@@ -351,7 +366,7 @@ describe("proxy", () => {
     const firstNew = servedBy.findIndex((x) => x === "c" || x === "d");
     expect(new Set(servedBy.slice(0, firstNew))).toEqual(new Set(["a", "b"]));
     expect(new Set(servedBy.slice(firstNew))).toEqual(new Set(["c", "d"]));
-    expect(logs).toContain('new requests go to build "1.1.0" (was "1.0.0")');
+    expect(logs).toContain(`${NAME}:${upstreamPort}: new requests go to build "1.1.0" (was "1.0.0")`);
   });
 
   it("treats a rollback to an earlier build as the newest once the later build's first replica is gone", async () => {
@@ -493,18 +508,18 @@ describe("proxy", () => {
     expect(a.server.listening).toBe(true);
   });
 
-  it("answers 503 when no upstream is ready, and its own health endpoint says so", async () => {
+  it("answers 503 when no upstream is ready, its own health endpoint 200 all the same", async () => {
     const { port } = await proxy({ noUpstreamWaitMs: 100 });
 
+    const health = await request(port, "/_proxy/health");
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ listening: true, routes: 1 });
     const reply = await request(port, "/version");
     expect(reply.status).toBe(503);
-    expect(reply.body).toMatch(/no upstream answered/);
-    const health = await request(port, "/_proxy/health");
-    expect(health.status).toBe(503);
-    expect(JSON.parse(health.body)).toEqual({ ready: false, upstreams: [] });
+    expect(reply.body).toMatch(/no upstream answered \(no ready upstream for route svc\.test/);
 
     await upstream("a", "127.0.0.1");
-    await eventually("proxy healthy", async () => (await request(port, "/_proxy/health")).status === 200);
+    await eventually("a serves", async () => (await request(port, "/version")).status === 200);
   });
 
   it("holds a request until an upstream becomes ready (up to noUpstreamWaitMs)", async () => {
@@ -512,6 +527,121 @@ describe("proxy", () => {
     const pending = request(port, "/version");
     await upstream("a", "127.0.0.1");
     expect((await pending).body).toBe("a");
+  });
+
+  describe("routing", () => {
+    /** web (127.0.0.1) and api (127.0.0.2), each on its own name, and a proxy with `routes`, their upstreams ready. */
+    async function webAndApi(routes: ReturnType<typeof route>[], overrides = {}) {
+      const web = await routedUpstream("web", "127.0.0.1", "web.test");
+      const api = await routedUpstream("api", "127.0.0.2", "api.test");
+      const { port, p } = await proxy({ routes, ...overrides });
+      await eventually("every route's upstream ready", () =>
+        routes.every((r) => p.upstreams(r.name).some((u) => u.state === "ready")),
+      );
+      const body = async (path: string, host?: string) =>
+        (await request(port, path, host ? { headers: { host } } : {})).body;
+      return { web, api, port, p, body };
+    }
+
+    it("routes by path pattern: case-sensitive, `*` and `?` wildcards, the query string ignored", async () => {
+      const { body } = await webAndApi([
+        route("api", { pathPatterns: ["/api/*", "/v?/items"] }),
+        route("web", { pathPatterns: ["/*"] }),
+      ]);
+
+      expect(await body("/api/posts")).toBe("api");
+      expect(await body("/api/x?y=1")).toBe("api");
+      expect(await body("/v1/items")).toBe("api");
+      expect(await body("/api")).toBe("web");
+      expect(await body("/API/posts")).toBe("web");
+      expect(await body("/v10/items")).toBe("web");
+      expect(await body("/web?next=/api/x")).toBe("web");
+    });
+
+    it("routes by host header: case-insensitive, the port ignored, `*` wildcard", async () => {
+      const { body } = await webAndApi([
+        route("api", { hosts: ["api.example.test", "*.api.example.test"] }),
+        route("web", { pathPatterns: ["/*"] }),
+      ]);
+
+      expect(await body("/x", "api.example.test")).toBe("api");
+      expect(await body("/x", "API.Example.Test:8080")).toBe("api");
+      expect(await body("/x", "v2.api.example.test")).toBe("api");
+      expect(await body("/x", "example.test")).toBe("web");
+      expect(await body("/x", "api.example.test.evil")).toBe("web");
+    });
+
+    it("takes the first route that matches, in priority order; a route with path and host needs both", async () => {
+      const both = route("api", { pathPatterns: ["/api/*"], hosts: ["api.example.test"] });
+      const all = route("web", { pathPatterns: ["/*"] });
+      const { body } = await webAndApi([both, all]);
+
+      expect(await body("/api/x", "api.example.test")).toBe("api");
+      expect(await body("/api/x", "example.test")).toBe("web");
+      expect(await body("/x", "api.example.test")).toBe("web");
+
+      const reversed = await proxy({ routes: [all, both] });
+      await eventually("ready", () => reversed.p.upstreams().filter((u) => u.state === "ready").length === 2);
+      const reply = await request(reversed.port, "/api/x", { headers: { host: "api.example.test" } });
+      expect(reply.body).toBe("web");
+    });
+
+    it("answers 404 itself when no route matches, without reaching an upstream", async () => {
+      const { web, api, port } = await webAndApi([route("api", { pathPatterns: ["/api/*"] })]);
+
+      const get = await request(port, "/other");
+      const post = await request(port, "/other", { method: "POST", body: "x" });
+
+      expect([get.status, post.status]).toEqual([404, 404]);
+      expect(get.body).toBe('no route matches host "127.0.0.1" and path "/other"\n');
+      expect(web.hits + api.hits).toBe(0);
+    });
+
+    it("is healthy with no upstream at all; /_proxy/routes counts each route's ready upstreams", async () => {
+      const { port, p } = await proxy({
+        routes: [route("api", { pathPatterns: ["/api/*"] }), route("web", { pathPatterns: ["/*"] })],
+        noUpstreamWaitMs: 100,
+      });
+      const routes = async () =>
+        (
+          JSON.parse((await request(port, "/_proxy/routes")).body) as {
+            routes: { name: string; ready: number }[];
+          }
+        ).routes;
+
+      expect((await request(port, "/_proxy/health")).status).toBe(200);
+      expect(await routes()).toEqual([
+        {
+          name: "api",
+          pathPatterns: ["/api/*"],
+          upstream: `api.test:${upstreamPort}`,
+          healthPath: "/_ready",
+          ready: 0,
+          upstreams: [],
+        },
+        expect.objectContaining({ name: "web", ready: 0 }),
+      ]);
+      expect((await request(port, "/api/x")).status).toBe(503);
+
+      await routedUpstream("api", "127.0.0.2", "api.test");
+      await eventually("api ready", () => p.upstreams("api").some((u) => u.state === "ready"));
+      expect((await routes()).map((r) => `${r.name} ${r.ready}`)).toEqual(["api 1", "web 0"]);
+      expect((await request(port, "/api/x")).body).toBe("api");
+      expect((await request(port, "/x")).status).toBe(503);
+    });
+
+    it("retries a request only on its own route's upstreams", async () => {
+      const { web, api, port } = await webAndApi(
+        [route("api", { pathPatterns: ["/api/*"] }), route("web", { pathPatterns: ["/*"] })],
+        { healthIntervalMs: 60000, resolveIntervalMs: 60000, noUpstreamWaitMs: 100 },
+      );
+      await api.kill();
+
+      const reply = await request(port, "/api/x");
+
+      expect(reply.status).toBe(502);
+      expect(web.hits).toBe(0);
+    });
   });
 
   it("refuses a request body above maxBodyBytes with 413", async () => {
@@ -524,20 +654,28 @@ describe("proxy", () => {
 });
 
 describe("optionsFromEnv", () => {
-  it("applies defaults", () => {
+  it("applies defaults, UPSTREAM_HOST standing for one catch-all route", () => {
     expect(optionsFromEnv({ UPSTREAM_HOST: "sample-service" })).toMatchObject({
-      upstreamHost: "sample-service",
-      upstreamPort: 8080,
+      routes: [
+        {
+          name: "sample-service",
+          pathPatterns: ["*"],
+          upstreamHost: "sample-service",
+          upstreamPort: 8080,
+          healthPath: "/_ready",
+        },
+      ],
       listenPort: 8080,
-      healthPath: "/_ready",
       resolveIntervalMs: 500,
       healthIntervalMs: 500,
       maxAttempts: 3,
     });
   });
 
-  it("requires UPSTREAM_HOST", () => {
-    expect(() => optionsFromEnv({})).toThrow(/UPSTREAM_HOST/);
+  it("requires ROUTES (or UPSTREAM_HOST)", () => {
+    expect(() => optionsFromEnv({})).toThrow(
+      /^ROUTES must be set to a JSON array of routes \(or UPSTREAM_HOST/,
+    );
   });
 
   it("rejects a port that is not an integer in range, naming the variable", () => {
@@ -553,6 +691,63 @@ describe("optionsFromEnv", () => {
   it("rejects a REVISION_HEADER that is not a header name", () => {
     expect(() => optionsFromEnv({ UPSTREAM_HOST: "s", REVISION_HEADER: "x revision" })).toThrow(
       /REVISION_HEADER must be an HTTP header name/,
+    );
+  });
+  it("reads ROUTES, in order, with the readiness path defaulting to /_ready", () => {
+    const routes = [
+      { name: "api", priority: 10, pathPatterns: ["/api/*"], upstreamHost: "api", upstreamPort: 3000 },
+      {
+        name: "web",
+        priority: 20,
+        hosts: ["*.example.test"],
+        upstreamHost: "web",
+        upstreamPort: 8080,
+        healthPath: "/ok",
+      },
+    ];
+    expect(optionsFromEnv({ ROUTES: JSON.stringify(routes) }).routes).toEqual([
+      { ...routes[0], hosts: undefined, healthPath: "/_ready" },
+      { ...routes[1], pathPatterns: undefined },
+    ]);
+  });
+
+  const good = { name: "api", pathPatterns: ["/api/*"], upstreamHost: "api", upstreamPort: 3000 };
+  it.each([
+    ["not JSON", "[", /^ROUTES must be JSON/],
+    ["an empty array", "[]", /^ROUTES must be a non-empty array of routes ordered by priority/],
+    [
+      "a route with neither pathPatterns nor hosts",
+      [{ ...good, pathPatterns: undefined }],
+      /^ROUTES\[0\] \(api\) must set pathPatterns or hosts/,
+    ],
+    ["an empty pattern list", [{ ...good, hosts: [] }], /^ROUTES\[0\]\.hosts must be a non-empty array/],
+    [
+      "a port out of range",
+      [{ ...good, upstreamPort: 0 }],
+      /^ROUTES\[0\]\.upstreamPort must be an integer from 1 to 65535/,
+    ],
+    ["an unknown field", [{ ...good, path: "/" }], /^ROUTES\[0\]\.path is not a route field/],
+    [
+      "a healthPath without a leading slash",
+      [{ ...good, healthPath: "ok" }],
+      /^ROUTES\[0\]\.healthPath must start with "\/"/,
+    ],
+    [
+      "priorities out of order",
+      [
+        { ...good, priority: 2 },
+        { ...good, priority: 1 },
+      ],
+      /^ROUTES\[1\]\.priority 1 must be above ROUTES\[0\]\.priority 2/,
+    ],
+  ])("rejects ROUTES with %s, naming the entry and field", (_what, value, error) => {
+    const ROUTES = typeof value === "string" ? value : JSON.stringify(value);
+    expect(() => optionsFromEnv({ ROUTES })).toThrow(error);
+  });
+
+  it("refuses ROUTES and UPSTREAM_HOST together", () => {
+    expect(() => optionsFromEnv({ ROUTES: JSON.stringify([good]), UPSTREAM_HOST: "s" })).toThrow(
+      /^ROUTES and UPSTREAM_HOST are both set/,
     );
   });
 });

@@ -59,12 +59,32 @@ function localEnvironment() {
     environment: { ...postgres.connectionEnvironment, SHUTDOWN_DRAIN_DELAY_MS: "2000" },
     secrets: postgres.connectionSecrets,
   });
+  const api = new LocalService(stack, "api", {
+    serviceName: "api-service",
+    network,
+    image: { repository: "127.0.0.1:5001/api-service", digest: `sha256:${"3".repeat(64)}` },
+    containerPort: 3000,
+  });
+  // A worker: replicas with no port, no route.
+  const worker = new LocalService(stack, "worker", {
+    serviceName: "post-worker",
+    type: "worker",
+    network,
+    image: { repository: "127.0.0.1:5001/post-worker", digest: `sha256:${"4".repeat(64)}` },
+    replicas: 1,
+    environment: postgres.connectionEnvironment,
+    secrets: postgres.connectionSecrets,
+  });
+  // One proxy, one route per web service.
   const proxy = new LocalProxy(stack, "proxy", {
     network,
-    upstream: service,
+    routes: [
+      { upstream: service.upstream, pathPatterns: ["/*"], priority: 100 },
+      { upstream: api.upstream, pathPatterns: ["/api/*"], hosts: ["api.localhost"], priority: 10 },
+    ],
     image: { repository: "127.0.0.1:5001/local-proxy", digest: `sha256:${"2".repeat(64)}` },
   });
-  return { data, stack, volume, postgres, service, proxy };
+  return { data, stack, volume, postgres, service, api, worker, proxy };
 }
 
 describe("local environment", () => {
@@ -76,6 +96,20 @@ describe("local environment", () => {
   it("publishes exactly one port, the proxy's, on 127.0.0.1 only", () => {
     const published = containers.flatMap((c) => (c.ports as Resource[] | undefined) ?? []);
     expect(published).toEqual([{ internal: 8080, external: 8080, ip: "127.0.0.1", protocol: "tcp" }]);
+  });
+
+  it("routes each web service by its rule and nothing to the worker", () => {
+    const proxy = containers.find((c) => String(c.image).includes("/local-proxy@"))!;
+    const routes = (proxy.env as string[]).find((e) => e.startsWith("ROUTES="))!.slice("ROUTES=".length);
+    expect(JSON.parse(routes)).toEqual([
+      expect.objectContaining({ upstreamHost: "api-service", upstreamPort: 3000, priority: 10 }),
+      expect.objectContaining({ upstreamHost: "sample-service", upstreamPort: 8080, priority: 100 }),
+    ]);
+    expect(routes).not.toMatch(/post-worker/);
+    const worker = containers.filter((c) => String(c.image).includes("/post-worker@"));
+    expect(worker).toHaveLength(1);
+    expect(worker[0]).not.toHaveProperty("healthcheck");
+    expect(worker[0].env).not.toContainEqual(expect.stringMatching(/^PORT=/));
   });
 
   it("never runs a latest or untagged image", () => {
@@ -98,7 +132,7 @@ describe("local environment", () => {
   });
 
   it("hands the service the database settings, the password only by reference to the sensitive variable", () => {
-    const replicas = containers.filter((c) => (c.lifecycle as Resource | undefined)?.create_before_destroy);
+    const replicas = containers.filter((c) => String(c.image).includes("/sample-service@"));
     expect(replicas).toHaveLength(2);
     expect(replicas[0].env).toEqual([
       "PGDATABASE=app",

@@ -87,7 +87,8 @@ export class LocalAppStack extends TerraformStack {
     });
     const proxy = new LocalProxy(this, "proxy", {
       network,
-      upstream: service,
+      // One catch-all route until the stacks route each web service by its own rule.
+      routes: [{ upstream: service.upstream, pathPatterns: ["/*"], priority: 100 }],
       image: {
         repository: props.proxyImage.repository ?? `${props.registry}/platform-local-proxy`,
         digest: props.proxyImage.digest,

@@ -191,6 +191,51 @@ describe("LocalService props", () => {
   });
 });
 
+describe("LocalService as a proxy upstream", () => {
+  it("exposes alias, port and readiness path as the route upstream shape", () => {
+    const { construct } = synthService({ containerPort: 3000, healthCheckPath: "/_health" });
+    expect(construct.type).toBe("web");
+    expect(construct.upstream).toEqual({ alias: "sample-service", port: 3000, healthCheckPath: "/_health" });
+  });
+});
+
+describe("LocalService worker", () => {
+  const { containers, construct } = synthService({ type: "worker", environment: { QUEUE: "posts" } });
+
+  it("listens on no port: no PORT, no HTTP health check, nothing published", () => {
+    for (const c of containers) {
+      expect(c.env).toEqual(["QUEUE=posts"]);
+      expect(c).not.toHaveProperty("healthcheck");
+      expect(c).not.toHaveProperty("ports");
+    }
+    expect([construct.port, construct.healthCheckPath, construct.upstreamUrl]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it("is still replaced create-before-destroy, waiting only for it to run (it has no health check)", () => {
+    for (const c of containers) {
+      expect(c.lifecycle).toEqual({ create_before_destroy: true });
+      expect(c.wait).toBe(false);
+      expect(c).not.toHaveProperty("wait_timeout");
+      expect(c).toMatchObject({ stop_signal: "SIGTERM", stop_timeout: 30, destroy_grace_seconds: 30 });
+    }
+    expect(construct.type).toBe("worker");
+  });
+
+  it("has no upstream: nothing routes to a worker", () => {
+    expect(() => construct.upstream).toThrow(/^upstream: sample-service is a worker \(type "worker"\)/);
+  });
+
+  it("runs healthCheckCommand as its health check, and apply waits for it", () => {
+    const [c] = synthService({ type: "worker", healthCheckCommand: ["node", "dist/health.js"] }).containers;
+    expect(c.healthcheck).toMatchObject({ test: ["CMD", "node", "dist/health.js"], interval: "2s" });
+    expect(c).toMatchObject({ wait: true, wait_timeout: 120 });
+  });
+});
+
 describe("LocalService validation", () => {
   it.each([0, 11, 1.5])("refuses replicas = %p", (replicas) => {
     expect(make({ replicas })).toThrow(/^replicas must be an integer from 1 to 10/);
@@ -266,5 +311,25 @@ describe("LocalService validation", () => {
   });
   it("refuses a reserved label key", () => {
     expect(make({ labels: { "platform.image-digest": "x" } })).toThrow(/^labels key "platform.image-digest"/);
+  });
+  it("refuses an unknown type", () => {
+    expect(make({ type: "cron" as "web" })).toThrow(/^type must be one of "web", "worker"; got "cron"/);
+  });
+  it.each([
+    ["containerPort", { containerPort: 8080 }],
+    ["healthCheckPath", { healthCheckPath: "/_ready" }],
+  ])("refuses %s on a worker", (prop, props) => {
+    expect(make({ type: "worker", ...props })).toThrow(new RegExp(`^${prop} must not be set for a worker`));
+  });
+  it("refuses PORT in a worker's environment", () => {
+    expect(make({ type: "worker", environment: { PORT: "1" } })).toThrow(
+      /^environment must not set PORT: a worker listens on no port/,
+    );
+  });
+  it("refuses healthCheckCommand on a web service", () => {
+    expect(make({ healthCheckCommand: ["true"] })).toThrow(/^healthCheckCommand is for workers/);
+  });
+  it("refuses an empty healthCheckCommand", () => {
+    expect(make({ type: "worker", healthCheckCommand: [] })).toThrow(/^healthCheckCommand must not be empty/);
   });
 });

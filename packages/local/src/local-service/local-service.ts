@@ -4,6 +4,7 @@ import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { digestReference, type LocalImageDigest } from "../image-reference";
 import type { LocalNetworkRef } from "../local-network/local-network";
+import type { LocalProxyUpstream } from "../local-proxy/local-proxy";
 import {
   managedLabels,
   requireDnsLabel,
@@ -17,6 +18,10 @@ import {
 export const RESTART_POLICIES = ["no", "on-failure", "always", "unless-stopped"] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 
+/** `web`: listens on a port, checked on a readiness path, routed to by the proxy. `worker`: no port, nothing routes to it. */
+export const LOCAL_SERVICE_TYPES = ["web", "worker"] as const;
+export type LocalServiceType = (typeof LOCAL_SERVICE_TYPES)[number];
+
 export interface LocalServiceProps {
   /**
    * Service name: the network alias every replica answers to (what the proxy resolves) and the
@@ -28,13 +33,20 @@ export interface LocalServiceProps {
   /** The service image, pinned by digest: the same reference the AWS task definition runs. */
   readonly image: LocalImageDigest;
   /**
+   * `"web"`: listens on `containerPort`, is checked on `healthCheckPath`, and a {@link LocalProxy}
+   * route can send it requests (`upstream`). `"worker"`: listens on no port and nothing routes to
+   * it; `containerPort` and `healthCheckPath` must not be set (`healthCheckCommand` may be).
+   * @default "web"
+   */
+  readonly type?: LocalServiceType;
+  /**
    * Number of containers; 2 or more keeps serving while a redeploy replaces them.
    * @default 2
    */
   readonly replicas?: number;
   /**
-   * Port the service listens on inside the container; also passed to it as `PORT`.
-   * @default 8080
+   * Port the service listens on inside the container; also passed to it as `PORT`. Web only.
+   * @default 8080 (web); none (worker)
    */
   readonly containerPort?: number;
   /**
@@ -54,10 +66,17 @@ export interface LocalServiceProps {
    */
   readonly command?: readonly string[];
   /**
-   * Readiness path: the container health check (and so `apply`'s wait) and the proxy poll it.
-   * @default "/_ready"
+   * Readiness path: the container health check (and so `apply`'s wait) and the proxy poll it. Web only.
+   * @default "/_ready" (web); none (worker)
    */
   readonly healthCheckPath?: string;
+  /**
+   * Health check of a worker, in exec form (e.g. `["node", "dist/health.js"]`): exit 0 = healthy.
+   * With it, `apply` waits for each new replica to be healthy before the old ones stop; without
+   * it, a worker has no health check and `apply` waits only for it to run. Worker only.
+   * @default none
+   */
+  readonly healthCheckCommand?: readonly string[];
   /**
    * Seconds between container health checks (also how soon after start the first check runs).
    * @default 2
@@ -99,6 +118,14 @@ export interface LocalServiceProps {
 
 const HEALTH_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 
+/** A readiness path: absolute, and safe inside the node one-liner probe. */
+export function requireHealthCheckPath(prop: string, value: string): string {
+  if (!HEALTH_PATH.test(value)) {
+    throw new Error(`${prop} must be an absolute URL path matching ${HEALTH_PATH}; got "${value}"`);
+  }
+  return value;
+}
+
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
@@ -106,13 +133,15 @@ function sha256(text: string): string {
 /**
  * N replicas of the service container on the local network, all answering to one network alias:
  * the local twin of the ECS service. Docker's embedded DNS returns every replica's address for
- * the alias, so the proxy ({@link LocalProxy}) balances across them.
+ * the alias, so the proxy ({@link LocalProxy}) balances across them. No replica publishes a port
+ * on the host. A worker (`type: "worker"`) is the same without a port or readiness path: nothing
+ * routes to it.
  *
  * Zero-downtime replacement: container names carry the image digest and a hash of the whole
  * container configuration (secrets included, hashed by Terraform at plan time), so any change
  * yields new names and `create_before_destroy` starts the new replicas, waits until Docker reports
- * them healthy (`wait`), and only then stops the old ones with SIGTERM and `stopTimeoutSeconds` to
- * drain.
+ * them healthy (`wait`; a worker without `healthCheckCommand`: running), and only then stops the old
+ * ones with SIGTERM and `stopTimeoutSeconds` to drain.
  */
 export class LocalService extends Construct {
   /** One docker_container per replica. */
@@ -121,12 +150,14 @@ export class LocalService extends Construct {
   public readonly containerNames: string[];
   /** Network alias shared by all replicas. */
   public readonly alias: string;
-  /** Port the replicas listen on inside the network. */
-  public readonly port: number;
-  /** Readiness path the proxy should poll. */
-  public readonly healthCheckPath: string;
-  /** `http://<alias>:<port>`: the service address inside the network. */
-  public readonly upstreamUrl: string;
+  /** `"web"` or `"worker"`. */
+  public readonly type: LocalServiceType;
+  /** Port the replicas listen on inside the network (undefined for a worker). */
+  public readonly port: number | undefined;
+  /** Readiness path the proxy should poll (undefined for a worker). */
+  public readonly healthCheckPath: string | undefined;
+  /** `http://<alias>:<port>`: the service address inside the network (undefined for a worker). */
+  public readonly upstreamUrl: string | undefined;
   /** Image reference the replicas run (`repository@sha256:...`). */
   public readonly imageReference: string;
   /** Docker network name the replicas are on. */
@@ -141,14 +172,35 @@ export class LocalService extends Construct {
       );
     }
     const imageReference = digestReference("image", props.image);
+    const type = requireOneOf("type", props.type ?? "web", LOCAL_SERVICE_TYPES);
     const replicas = requireIntegerInRange("replicas", props.replicas ?? 2, 1, 10);
-    const containerPort = requireIntegerInRange("containerPort", props.containerPort ?? 8080, 1, 65535);
+    if (type === "worker") {
+      for (const prop of ["containerPort", "healthCheckPath"] as const) {
+        if (props[prop] !== undefined) {
+          throw new Error(
+            `${prop} must not be set for a worker (type "worker"): a worker listens on no port and nothing routes to it`,
+          );
+        }
+      }
+    } else if (props.healthCheckCommand !== undefined) {
+      throw new Error(
+        'healthCheckCommand is for workers (type "worker"): a web service is checked on healthCheckPath',
+      );
+    }
+    const containerPort =
+      type === "web"
+        ? requireIntegerInRange("containerPort", props.containerPort ?? 8080, 1, 65535)
+        : undefined;
     const environment = props.environment ?? {};
     const secrets = props.secrets ?? {};
     requireEnvKeys("environment", environment);
     requireEnvKeys("secrets", secrets);
     if ("PORT" in environment || "PORT" in secrets) {
-      throw new Error("environment must not set PORT: it is derived from containerPort");
+      throw new Error(
+        type === "web"
+          ? "environment must not set PORT: it is derived from containerPort"
+          : "environment must not set PORT: a worker listens on no port",
+      );
     }
     for (const [key, value] of Object.entries(secrets)) {
       requireToken(`secrets.${key}`, value);
@@ -156,11 +208,13 @@ export class LocalService extends Construct {
         throw new Error(`secrets.${key} is also set in environment: a variable comes from one of them only`);
       }
     }
-    const healthCheckPath = props.healthCheckPath ?? "/_ready";
-    if (!HEALTH_PATH.test(healthCheckPath)) {
-      throw new Error(
-        `healthCheckPath must be an absolute URL path matching ${HEALTH_PATH}; got "${healthCheckPath}"`,
-      );
+    const healthCheckPath =
+      type === "web"
+        ? requireHealthCheckPath("healthCheckPath", props.healthCheckPath ?? "/_ready")
+        : undefined;
+    const healthCheckCommand = props.healthCheckCommand ? [...props.healthCheckCommand] : undefined;
+    if (healthCheckCommand?.length === 0) {
+      throw new Error("healthCheckCommand must not be empty: omit it for a worker without a health check");
     }
     const intervalSeconds = requireIntegerInRange(
       "healthCheckIntervalSeconds",
@@ -189,14 +243,23 @@ export class LocalService extends Construct {
     }
     const extraLabels = requireLabels("labels", props.labels ?? {});
 
-    const env = Object.entries({ ...environment, ...secrets, PORT: String(containerPort) })
+    const portEnv = containerPort === undefined ? {} : { PORT: String(containerPort) };
+    const env = Object.entries({ ...environment, ...secrets, ...portEnv })
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, value]) => `${key}=${value}`);
 
-    // Node-only images have no curl or shell: the probe is a node one-liner in exec form.
-    const probe = `fetch('http://127.0.0.1:${containerPort}${healthCheckPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
-    const healthcheck = {
-      test: ["CMD", "node", "-e", probe],
+    // Node-only images have no curl or shell: the web probe is a node one-liner in exec form.
+    const test =
+      containerPort !== undefined
+        ? [
+            "CMD",
+            "node",
+            "-e",
+            `fetch('http://127.0.0.1:${containerPort}${healthCheckPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+          ]
+        : healthCheckCommand && ["CMD", ...healthCheckCommand];
+    const healthcheck = test && {
+      test,
       interval: `${intervalSeconds}s`,
       timeout: "3s",
       retries: 3,
@@ -246,8 +309,9 @@ export class LocalService extends Construct {
           env,
           networksAdvanced: [{ name: props.network.networkName, aliases: [serviceName] }],
           healthcheck,
-          wait: true,
-          waitTimeout: waitTimeoutSeconds,
+          // Waits for healthy: only meaningful with a health check (a worker may have none).
+          wait: healthcheck !== undefined,
+          waitTimeout: healthcheck !== undefined ? waitTimeoutSeconds : undefined,
           restart,
           memory: memoryMiB,
           // Equal to memory = no swap, as on Fargate; unset, Docker reads back 2x memory (a diff on every plan).
@@ -266,11 +330,25 @@ export class LocalService extends Construct {
     }
 
     this.containerNames = this.containers.map((container) => container.name);
+    this.type = type;
     this.alias = serviceName;
     this.port = containerPort;
     this.healthCheckPath = healthCheckPath;
-    this.upstreamUrl = `http://${serviceName}:${containerPort}`;
+    this.upstreamUrl = containerPort === undefined ? undefined : `http://${serviceName}:${containerPort}`;
     this.imageReference = imageReference;
     this.networkName = props.network.networkName;
+  }
+
+  /**
+   * What a {@link LocalProxy} route forwards to: `{ alias, port, healthCheckPath }`. A worker has
+   * none (nothing routes to it): asking for it throws.
+   */
+  public get upstream(): LocalProxyUpstream {
+    if (this.port === undefined || this.healthCheckPath === undefined) {
+      throw new Error(
+        `upstream: ${this.alias} is a worker (type "worker"): it listens on no port and no proxy route can send it requests`,
+      );
+    }
+    return { alias: this.alias, port: this.port, healthCheckPath: this.healthCheckPath };
   }
 }
