@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SharedConfig } from "@platform/env-config";
+import { localSecretsRoot } from "@platform/local";
 import { type AwsTarget, awsTargetFromEnv, type StateBackendSettings } from "./aws/endpoint-override";
 
 /** The repository root: the nearest ancestor of `from` holding nx.json. */
@@ -21,7 +22,11 @@ export interface PlatformSettings {
   readonly target: AwsTarget;
   /** Remote state bucket: shared config, overridable by `PLATFORM_STATE_BUCKET` / `PLATFORM_STATE_REGION`. */
   readonly state: StateBackendSettings;
-  /** Local-backend state (bootstrap and `local` env): `PLATFORM_LOCAL_STATE_DIR`, default `<repo>/.local-state`. */
+  /**
+   * Local-backend state (bootstrap and `local` env): `PLATFORM_LOCAL_STATE_DIR`, default the machine-level
+   * `${XDG_STATE_HOME:-~/.local/state}/fargate-platform/state`: it describes one Docker engine's (or one
+   * account's) resources, which outlive any checkout, so every checkout on the machine shares it.
+   */
   readonly localStateDir: string;
 }
 
@@ -37,6 +42,8 @@ export function settingsFromEnv(
       bucket: environ.PLATFORM_STATE_BUCKET?.trim() || shared.stateBucket,
       region: environ.PLATFORM_STATE_REGION?.trim() || shared.region,
     },
-    localStateDir: path.resolve(repoRoot, environ.PLATFORM_LOCAL_STATE_DIR?.trim() || ".local-state"),
+    localStateDir: environ.PLATFORM_LOCAL_STATE_DIR?.trim()
+      ? path.resolve(repoRoot, environ.PLATFORM_LOCAL_STATE_DIR.trim())
+      : path.join(localSecretsRoot(environ), "state"),
   };
 }

@@ -15,6 +15,17 @@ export {
   readOrCreateLocalSecret,
 } from "./local-secret/local-secret";
 export {
+  localSecretsRoot,
+  type ProbeDockerVolumeOptions,
+  probeDockerVolume,
+  type ReadOrCreateVolumeSecretOptions,
+  readOrCreateVolumeSecret,
+  type VolumeProbe,
+  type VolumeSecret,
+  VolumeSecretError,
+  volumeSecretPath,
+} from "./local-secret/volume-secret";
+export {
   LocalService,
   type LocalServiceProps,
   RESTART_POLICIES,

@@ -1,6 +1,7 @@
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readOrCreateLocalSecret } from "@platform/local";
+import { probeDockerVolume, readOrCreateVolumeSecret, VolumeSecretError } from "@platform/local";
 import { BOOTSTRAP_STACK, type SynthResult, synthEnvironment } from "../app";
 import type { EnvironmentName } from "../config";
 import { bootstrapStatePath } from "../stacks/bootstrap-stack";
@@ -44,6 +45,7 @@ export class Workspace {
   public readonly all: readonly SynthesizedStack[];
   public readonly paths: ArtifactPaths;
   private readonly initialized = new Set<string>();
+  private localPassword?: string;
 
   constructor(
     public readonly env: EnvironmentName,
@@ -52,6 +54,8 @@ export class Workspace {
     options: { readonly allowDataDestroy?: boolean } = {},
   ) {
     this.synth = synthEnvironment({ env, allowDataDestroy: options.allowDataDestroy });
+    if (this.synth.kind === "local")
+      adoptCheckoutState(this.synth.settings.repoRoot, this.synth.settings.localStateDir);
     // Definition order breaks ties (registry before network), dependencies decide the rest.
     const defined = this.synth.stacks.map((s) => s.node.id);
     const manifest = readManifest(this.synth.outdir).sort(
@@ -101,14 +105,30 @@ export class Workspace {
     return s;
   }
 
-  /** Environment for Terraform: the local environment's generated database password. */
+  /** Environment for Terraform: the local environment's database password (see {@link localDatabasePassword}). */
   public terraformVars(): NodeJS.ProcessEnv {
     if (this.synth.kind !== "local") return {};
-    const file = path.join(
-      localEnvironmentDir(this.synth.settings.localStateDir, this.env),
-      "postgres-password",
-    );
-    return { [`TF_VAR_${LOCAL_DB_PASSWORD_VARIABLE}`]: readOrCreateLocalSecret(file) };
+    this.localPassword ??= localDatabasePassword({
+      env: this.env,
+      volumeName: this.dataVolumeName(),
+      legacyDirs: [this.synth.settings.localStateDir, checkoutStateDir(this.synth.settings.repoRoot)],
+      destroying: this.args.command === "destroy",
+      dockerEnv: { ...process.env, ...this.toolchain.vars },
+    });
+    return { [`TF_VAR_${LOCAL_DB_PASSWORD_VARIABLE}`]: this.localPassword };
+  }
+
+  /** The Docker volume the local data stack creates, as synthesized (`docker_volume.*.name`). */
+  public dataVolumeName(): string {
+    const stack = this.stack(`${this.env}-data`);
+    const doc = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8")) as {
+      resource?: { docker_volume?: Record<string, { name?: unknown }> };
+    };
+    const names = Object.values(doc.resource?.docker_volume ?? {}).map((v) => v.name);
+    if (names.length !== 1 || typeof names[0] !== "string") {
+      throw new Error(`Stack ${stack.name} should declare exactly one docker_volume with a literal name`);
+    }
+    return names[0];
   }
 
   public async terraform(
@@ -185,6 +205,90 @@ export class Workspace {
     fs.writeFileSync(this.paths.outputsFile, `${JSON.stringify(doc, null, 2)}\n`);
     return doc;
   }
+}
+
+export interface LocalDatabasePasswordOptions {
+  readonly env: string;
+  /** The data volume (`local-pgdata`): the key of the secret's machine-level folder. */
+  readonly volumeName: string;
+  /** State folders where earlier versions kept `<env>/postgres-password` (adopted from the first that has it). */
+  readonly legacyDirs: readonly string[];
+  /** `destroy`: a missing secret is no error (the value opens nothing) and none is written. */
+  readonly destroying?: boolean;
+  /** Environment for the `docker` CLI (DOCKER_HOST from toolchain.env). */
+  readonly dockerEnv?: NodeJS.ProcessEnv;
+  /** Where the machine-level secrets folder is looked up (XDG_STATE_HOME, HOME). @default process.env */
+  readonly environ?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The local PostgreSQL password lives with the data: in the machine-level folder keyed by the data
+ * volume's name (`~/.local/state/fargate-platform/volumes/<env>-pgdata/postgres-password`, see
+ * `readOrCreateVolumeSecret`), not in the checkout, because the volume outlives every checkout. A
+ * re-clone, a second checkout or `git clean -fdx` thus reuses it; a checkout's old
+ * `.local-state/<env>/postgres-password` or the running database container's password is adopted when
+ * the machine-level file is missing. An unrecoverable mismatch is an error naming the ways out.
+ */
+export function localDatabasePassword(options: LocalDatabasePasswordOptions): string {
+  const { volumeName } = options;
+  const destroyCommand = `npx nx run stacks:destroy -c ${options.env} -- --include-data`;
+  try {
+    return readOrCreateVolumeSecret({
+      volumeName,
+      secretName: "postgres-password",
+      legacyFiles: options.legacyDirs.map((d) =>
+        path.join(localEnvironmentDir(d, options.env), "postgres-password"),
+      ),
+      probe: () => probeDockerVolume(volumeName, { env: options.dockerEnv, envVar: "POSTGRES_PASSWORD" }),
+      destroyCommand,
+      environ: options.environ,
+      create: !options.destroying,
+    }).value;
+  } catch (error) {
+    // Destroying needs the variable set, not the right value: no new secret is persisted for it.
+    if (options.destroying && error instanceof VolumeSecretError)
+      return randomBytes(32).toString("base64url");
+    throw error;
+  }
+}
+
+/** Where earlier versions kept the local state: the checkout's git-ignored `.local-state`. */
+export function checkoutStateDir(repoRoot: string): string {
+  return path.join(repoRoot, ".local-state");
+}
+
+/**
+ * Copies a checkout's old `.local-state` files into the machine-level state folder where that has no
+ * file of the same name yet (the machine-level file always wins; nothing is moved or deleted), so a
+ * checkout that deployed before the state moved keeps managing what it created.
+ */
+export function adoptCheckoutState(
+  repoRoot: string,
+  stateDir: string,
+  log: (line: string) => void = (line) => {
+    process.stderr.write(`${line}\n`);
+  },
+): string[] {
+  const from = checkoutStateDir(repoRoot);
+  if (path.resolve(from) === path.resolve(stateDir) || !fs.existsSync(from)) return [];
+  const copied: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(from, rel), { withFileTypes: true })) {
+      const r = path.join(rel, entry.name);
+      if (entry.isDirectory()) walk(r);
+      else if (entry.isFile() && !fs.existsSync(path.join(stateDir, r))) {
+        fs.mkdirSync(path.dirname(path.join(stateDir, r)), { recursive: true, mode: 0o700 });
+        fs.copyFileSync(path.join(from, r), path.join(stateDir, r), fs.constants.COPYFILE_EXCL);
+        copied.push(r);
+      }
+    }
+  };
+  walk("");
+  if (copied.length > 0)
+    log(
+      `Adopted ${copied.length} file(s) of ${from} into the machine-level state ${stateDir}: ${copied.join(", ")}`,
+    );
+  return copied;
 }
 
 /** The outputs file: `{ environment, generatedAt, stacks: { "<stack>": { "<output>": value } } }`. */
