@@ -5,8 +5,10 @@ export { LocalPostgres, type LocalPostgresProps } from "./local-postgres/local-p
 export {
   LocalProxy,
   type LocalProxyProps,
+  type LocalProxyRoute,
   type LocalProxyUpstream,
   PROXY_HEALTH_PATH,
+  PROXY_ROUTES_PATH,
 } from "./local-proxy/local-proxy";
 export {
   type LocalSecretVariableProps,
@@ -26,8 +28,10 @@ export {
   volumeSecretPath,
 } from "./local-secret/volume-secret";
 export {
+  LOCAL_SERVICE_TYPES,
   LocalService,
   type LocalServiceProps,
+  type LocalServiceType,
   RESTART_POLICIES,
   type RestartPolicy,
 } from "./local-service/local-service";

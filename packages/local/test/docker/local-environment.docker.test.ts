@@ -101,6 +101,8 @@ function freePort(): Promise<number> {
 
 interface Deployment {
   serviceImage: LocalImageDigest;
+  /** The image of the second web service and the worker (unchanged by the redeploy). */
+  apiImage: LocalImageDigest;
   proxyImage: LocalImageDigest;
   hostPort: number;
   preventVolumeDestroy: boolean;
@@ -111,7 +113,11 @@ const names = {
   volume: `local-it-${RUN}-pgdata`,
   postgres: `it-pg-${RUN}`,
   service: `it-svc-${RUN}`,
+  api: `it-api-${RUN}`,
+  worker: `it-wrk-${RUN}`,
 };
+/** The Host header the api service's route matches (any other host goes to the catch-all service). */
+const API_HOST = "api.localhost";
 
 /** Synthesizes the two stacks the way the local environment is meant to be split; returns their dirs. */
 function synth(d: Deployment): { data: string; service: string } {
@@ -142,7 +148,31 @@ function synth(d: Deployment): { data: string; service: string } {
     secrets: postgres.connectionSecrets,
     stopTimeoutSeconds: 10,
   });
-  new LocalProxy(stack, "proxy", { network, upstream: service, image: d.proxyImage, hostPort: d.hostPort });
+  // A second web service (the v1 image, naming itself "api") and a worker (no port, no route).
+  const api = new LocalService(stack, "api", {
+    serviceName: names.api,
+    network,
+    image: d.apiImage,
+    environment: { ...postgres.connectionEnvironment, FIXTURE_VERSION: "api" },
+    stopTimeoutSeconds: 10,
+  });
+  new LocalService(stack, "worker", {
+    serviceName: names.worker,
+    type: "worker",
+    network,
+    image: d.apiImage,
+    replicas: 1,
+    stopTimeoutSeconds: 10,
+  });
+  new LocalProxy(stack, "proxy", {
+    network,
+    routes: [
+      { upstream: service.upstream, pathPatterns: ["/*"], priority: 100 },
+      { upstream: api.upstream, hosts: [API_HOST], priority: 10 },
+    ],
+    image: d.proxyImage,
+    hostPort: d.hostPort,
+  });
   for (const s of [data, stack]) pinDockerProviderVersion(s, tc.PLATFORM_DOCKER_PROVIDER_VERSION || "3.6.2");
   app.synth();
   return {
@@ -167,20 +197,32 @@ function apply(dir: string): void {
   terraform(dir, ["apply", "-auto-approve", "-input=false"]);
 }
 
-function getVersion(port: number, agent?: http.Agent): Promise<{ status: number; body: string }> {
+function get(
+  port: number,
+  path: string,
+  options: { agent?: http.Agent; host?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path: "/version", agent, timeout: 10_000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        body += chunk;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on("error", reject);
-    });
+    const headers = options.host ? { host: options.host } : {};
+    const req = http.get(
+      { host: "127.0.0.1", port, path, headers, agent: options.agent, timeout: 10_000 },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", reject);
   });
+}
+
+function getVersion(port: number, agent?: http.Agent): Promise<{ status: number; body: string }> {
+  return get(port, "/version", { agent });
 }
 
 function psql(sql: string): string {
@@ -188,7 +230,15 @@ function psql(sql: string): string {
 }
 
 function proxyId(): string {
-  return run("docker", ["inspect", "--format", "{{.Id}}", `${names.service}-proxy`]).trim();
+  return run("docker", ["inspect", "--format", "{{.Id}}", `${names.network}-proxy`]).trim();
+}
+
+/** Ids of a service's running replicas, sorted. */
+function serviceContainerIds(service: string): string[] {
+  return run("docker", ["ps", "-q", "--no-trunc", "--filter", `label=platform.service=${service}`])
+    .trim()
+    .split("\n")
+    .sort();
 }
 
 function dockerNames(kind: "container" | "network" | "volume"): string[] {
@@ -212,7 +262,13 @@ describe("local environment on a real Docker engine", () => {
     const fixture = path.join(__dirname, "fixture-service");
     const v1 = buildAndPush(fixture, "local-it-service", { NODE_BASE_IMAGE: base, FIXTURE_VERSION: "v1" });
     v2 = buildAndPush(fixture, "local-it-service", { NODE_BASE_IMAGE: base, FIXTURE_VERSION: "v2" });
-    deployment = { serviceImage: v1, proxyImage, hostPort: await freePort(), preventVolumeDestroy: true };
+    deployment = {
+      serviceImage: v1,
+      apiImage: v1,
+      proxyImage,
+      hostPort: await freePort(),
+      preventVolumeDestroy: true,
+    };
   }, STEP_MS);
 
   afterAll(() => {
@@ -237,9 +293,16 @@ describe("local environment on a real Docker engine", () => {
       const reply = await getVersion(deployment.hostPort);
       expect(reply.status).toBe(200);
       expect(JSON.parse(reply.body)).toMatchObject({ version: "v1", hasPassword: true });
-      expect(dockerNames("container").filter((n) => n.startsWith(`${names.service}-`))).toHaveLength(3); // 2 + proxy
-      const ports = run("docker", ["port", `${names.service}-proxy`]).trim();
+      const containers = dockerNames("container");
+      expect(containers.filter((n) => n.startsWith(`${names.service}-`))).toHaveLength(2);
+      expect(containers.filter((n) => n.startsWith(`${names.api}-`))).toHaveLength(2);
+      expect(containers.filter((n) => n.startsWith(`${names.worker}-`))).toHaveLength(1);
+      // Only the proxy publishes a port; the worker runs with none.
+      const ports = run("docker", ["port", `${names.network}-proxy`]).trim();
       expect(ports).toBe(`8080/tcp -> 127.0.0.1:${deployment.hostPort}`);
+      for (const name of containers.filter((n) => !n.endsWith("-proxy"))) {
+        expect(run("docker", ["port", name]).trim()).toBe("");
+      }
       // A second plan finds nothing to do: no attribute the provider reads back differs from the
       // configuration (which would replace the containers on every deploy).
       for (const dir of [dirs.data, dirs.service]) {
@@ -250,10 +313,29 @@ describe("local environment on a real Docker engine", () => {
   );
 
   it(
+    "the proxy routes each web service by its rule and reports its routes",
+    async () => {
+      const api = await get(deployment.hostPort, "/version", { host: `${API_HOST}:${deployment.hostPort}` });
+      expect(JSON.parse(api.body)).toMatchObject({ version: "api" });
+      const web = await get(deployment.hostPort, "/version", { host: "other.localhost" });
+      expect(JSON.parse(web.body)).toMatchObject({ version: "v1" });
+      const routes = JSON.parse((await get(deployment.hostPort, "/_proxy/routes")).body) as {
+        routes: { name: string; ready: number }[];
+      };
+      expect(routes.routes.map((r) => `${r.name} ${r.ready}`)).toEqual([
+        `${names.api} 2`,
+        `${names.service} 2`,
+      ]);
+    },
+    STEP_MS,
+  );
+
+  it(
     "redeploy with a new digest: clients polling through the proxy see v1 then v2 and no failed request",
     async () => {
       psql("CREATE TABLE IF NOT EXISTS it_posts (title text); INSERT INTO it_posts VALUES ('kept')");
       const proxyBefore = proxyId();
+      const apiBefore = serviceContainerIds(names.api);
       const agent = new http.Agent({ keepAlive: true });
       const seen: string[] = [];
       // Each answer with when its request was sent and when it arrived, for the clean-cut check.
@@ -314,8 +396,9 @@ describe("local environment on a real Docker engine", () => {
         `label=platform.service=${names.service}`,
       ]);
       expect(digests.trim().split("\n")).toEqual([v2.digest, v2.digest]);
-      // The entry point was not touched by the service's replacement.
+      // The entry point and the other service were not touched by the service's replacement.
       expect(proxyId()).toBe(proxyBefore);
+      expect(serviceContainerIds(names.api)).toEqual(apiBefore);
     },
     STEP_MS,
   );
