@@ -72,7 +72,7 @@ describe("GET /_ready", () => {
 
 describe("GET /", () => {
   beforeEach(async () => {
-    await db.query("TRUNCATE posts RESTART IDENTITY");
+    await db.query("TRUNCATE posts RESTART IDENTITY CASCADE");
   });
 
   it("shows the service name and version in the <h1>", async () => {

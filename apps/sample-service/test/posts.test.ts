@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.query("TRUNCATE posts RESTART IDENTITY");
+  await db.query("TRUNCATE posts RESTART IDENTITY CASCADE");
 });
 
 async function createPost(title: string, content = "body"): Promise<{ id: number }> {
@@ -39,6 +39,9 @@ describe("POST /posts", () => {
       content: "World",
       created_at: expect.stringMatching(ISO),
       updated_at: expect.stringMatching(ISO),
+      word_count: null,
+      summary: null,
+      processed_at: null,
     });
     const { id } = res.body as { id: number };
     expect(res.headers.get("location")).toBe(`/posts/${id}`);
@@ -202,6 +205,94 @@ describe("PUT /posts/:id", () => {
     const res = await request(`${t.url}/posts/abc`, { method: "PUT", body: { title: "x" } });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ field: "id" });
+  });
+});
+
+/** What apps/post-worker does when it finishes a job, written by hand here. */
+async function processJob(postId: number): Promise<void> {
+  await db.query(
+    `WITH j AS (UPDATE post_jobs SET status = 'done', attempts = attempts + 1, finished_at = now()
+                WHERE post_id = $1 RETURNING post_id)
+     UPDATE posts SET word_count = 2, summary = 'two words', processed_at = now()
+     WHERE id IN (SELECT post_id FROM j)`,
+    [postId],
+  );
+}
+
+interface JobRow {
+  post_id: number;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+}
+
+const jobsOf = (id: number) =>
+  db.query<JobRow>("SELECT post_id, status, attempts, last_error FROM post_jobs WHERE post_id = $1", [id]);
+
+describe("analysis jobs (post_jobs, processed by apps/post-worker)", () => {
+  it("POST /posts queues exactly one job for the new post in the same statement", async () => {
+    const { id } = await createPost("queued", "two words");
+    expect(await jobsOf(id)).toEqual([{ post_id: id, status: "queued", attempts: 0, last_error: null }]);
+  });
+
+  it("a failed insert queues nothing", async () => {
+    const res = await request(`${t.url}/posts`, { method: "POST", body: { title: "" } });
+    expect(res.status).toBe(400);
+    expect(await db.query("SELECT id FROM post_jobs")).toEqual([]);
+  });
+
+  it("GET /posts and GET /posts/:id return the results once the job is done (null before)", async () => {
+    const { id } = await createPost("analysed", "two words");
+    const before = (await request(`${t.url}/posts/${id}`)).body;
+    expect(before).toMatchObject({ word_count: null, summary: null, processed_at: null });
+    await processJob(id);
+    const after = (await request(`${t.url}/posts/${id}`)).body as { processed_at: string };
+    expect(after).toMatchObject({
+      word_count: 2,
+      summary: "two words",
+      processed_at: expect.stringMatching(ISO),
+    });
+    const list = (await request(`${t.url}/posts`)).body as unknown[];
+    expect(list).toEqual([after]);
+  });
+
+  it("PUT re-queues the job (attempts and error reset) and clears the stale results", async () => {
+    const { id } = await createPost("old", "two words");
+    await processJob(id);
+    await db.query("UPDATE post_jobs SET last_error = 'earlier failure' WHERE post_id = $1", [id]);
+    const res = await request(`${t.url}/posts/${id}`, {
+      method: "PUT",
+      body: { title: "new", content: "x" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ word_count: null, summary: null, processed_at: null });
+    expect(await jobsOf(id)).toEqual([{ post_id: id, status: "queued", attempts: 0, last_error: null }]);
+  });
+
+  it("PUT of an unknown id queues nothing", async () => {
+    expect((await request(`${t.url}/posts/999`, { method: "PUT", body: { title: "x" } })).status).toBe(404);
+    expect(await db.query("SELECT id FROM post_jobs")).toEqual([]);
+  });
+
+  it("DELETE removes the post's job with it", async () => {
+    const { id } = await createPost("bye");
+    expect((await request(`${t.url}/posts/${id}`, { method: "DELETE" })).status).toBe(204);
+    expect(await jobsOf(id)).toEqual([]);
+  });
+
+  it("a queued job notifies LISTENers on channel post_jobs when the transaction commits", async () => {
+    const listener = await db.client();
+    try {
+      const notified = new Promise<string | undefined>((resolve) =>
+        listener.on("notification", (n) => resolve(n.payload)),
+      );
+      await listener.query("LISTEN post_jobs");
+      await createPost("notify");
+      const [job] = await db.query<{ id: number }>("SELECT id FROM post_jobs");
+      expect(await notified).toBe(String(job!.id));
+    } finally {
+      await listener.end();
+    }
   });
 });
 

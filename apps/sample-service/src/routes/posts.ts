@@ -14,6 +14,10 @@ export interface PostRow {
   readonly content: string;
   readonly created_at: Date;
   readonly updated_at: Date;
+  /** Written by apps/post-worker; null until it has processed the current content. */
+  readonly word_count: number | null;
+  readonly summary: string | null;
+  readonly processed_at: Date | null;
 }
 
 interface PostInput {
@@ -21,17 +25,29 @@ interface PostInput {
   readonly content: string;
 }
 
-const COLUMNS = "id, title, content, created_at, updated_at";
+const COLUMNS = "id, title, content, created_at, updated_at, word_count, summary, processed_at";
+
+/**
+ * Queues (or re-queues) the analysis job of the posts in CTE `p`, in the same statement and so
+ * the same transaction as the write: a post never exists without its job. A re-queue resets the
+ * attempts; a worker still busy with the old content finds its claim gone and discards its result.
+ */
+const ENQUEUE_JOB = `INSERT INTO post_jobs (post_id) SELECT id FROM p
+  ON CONFLICT (post_id) DO UPDATE SET status = 'queued', attempts = 0, last_error = NULL,
+    locked_by = NULL, locked_at = NULL, run_at = now(), updated_at = now(), finished_at = NULL`;
 
 const postSchema = {
   type: "object",
-  required: ["id", "title", "content", "created_at", "updated_at"],
+  required: ["id", "title", "content", "created_at", "updated_at", "word_count", "summary", "processed_at"],
   properties: {
     id: { type: "integer" },
     title: { type: "string" },
     content: { type: "string" },
     created_at: { type: "string", format: "date-time" },
     updated_at: { type: "string", format: "date-time" },
+    word_count: { type: ["integer", "null"] },
+    summary: { type: ["string", "null"] },
+    processed_at: { type: ["string", "null"], format: "date-time" },
   },
 } as const;
 
@@ -71,7 +87,10 @@ export interface PostsRoutesDeps {
   readonly pool: Pool;
 }
 
-/** /posts CRUD. Database errors propagate to the app's error handler (503 when it is down). */
+/**
+ * /posts CRUD. Database errors propagate to the app's error handler (503 when it is down).
+ * Creating or replacing a post queues its analysis for apps/post-worker (table post_jobs).
+ */
 export function registerPostsRoutes(app: FastifyInstance, { pool }: PostsRoutesDeps): void {
   app.get<{ Querystring: { limit: number } }>(
     "/posts",
@@ -100,7 +119,9 @@ export function registerPostsRoutes(app: FastifyInstance, { pool }: PostsRoutesD
     { schema: { body: inputSchema, response: { 201: postSchema } } },
     async (request, reply) => {
       const { rows } = await pool.query<PostRow>(
-        `INSERT INTO posts (title, content) VALUES ($1, $2) RETURNING ${COLUMNS}`,
+        `WITH p AS (INSERT INTO posts (title, content) VALUES ($1, $2) RETURNING ${COLUMNS}),
+           j AS (${ENQUEUE_JOB})
+         SELECT * FROM p`,
         [request.body.title, request.body.content],
       );
       const post = rows[0]!;
@@ -126,7 +147,12 @@ export function registerPostsRoutes(app: FastifyInstance, { pool }: PostsRoutesD
     },
     async (request, reply) => {
       const { rows } = await pool.query<PostRow>(
-        `UPDATE posts SET title = $2, content = $3, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+        `WITH p AS (
+           UPDATE posts SET title = $2, content = $3, updated_at = now(),
+             word_count = NULL, summary = NULL, processed_at = NULL
+           WHERE id = $1 RETURNING ${COLUMNS}),
+           j AS (${ENQUEUE_JOB})
+         SELECT * FROM p`,
         [request.params.id, request.body.title, request.body.content],
       );
       return rows.length === 0 ? reply.code(404).send(notFound(request.params.id)) : rows[0];
