@@ -16,6 +16,15 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 log="$(mktemp "${TMPDIR:-/tmp}/deploy-local.XXXXXX")"
 trap 'rm -f "$log"' EXIT
 
+# The toolchain first, outside Nx: a cold install takes minutes, and under `--outputStyle=static` Nx
+# holds a dependency's output until it ends; here its one line per step shows as it happens (the JSON
+# summary line is left out). The chain's own toolchain:ensure is then a warm run of about a second.
+bash tools/toolchain/ensure.sh | { grep --line-buffered -v '^{' || true; }
+if ((PIPESTATUS[0] != 0)); then
+  echo "deploy-local: FAILED: tools/toolchain/ensure.sh (see its ERROR line above)." >&2
+  exit 1
+fi
+
 npx nx run sample-service:deploy -c local --outputStyle=static "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 

@@ -58,25 +58,41 @@ RUN="$CACHE/run"
 STATE="$CACHE/state"
 export CHECKPOINT_DISABLE=1 AWS_EC2_METADATA_DISABLED=true DOCKER_BUILDKIT=0
 
+START_NS=$(date +%s%N)
 # One ensure at a time per cache dir (a CI run and a developer's shell can overlap).
 exec 9>"$CACHE/.ensure.lock"
 if ! flock -n 9; then
   echo "[toolchain] waiting for another ensure.sh run (lock $CACHE/.ensure.lock)"
   flock -w 1800 9 || { echo "[toolchain] ERROR: gave up waiting for $CACHE/.ensure.lock" >&2; exit 1; }
 fi
+WORK_NS=$(date +%s%N) # the timings record counts from here (not the wait for the lock)
 
-START_NS=$(date +%s%N)
 COLD="warm"
 [ -f "$CACHE/toolchain.env" ] || COLD="cold"
 ACTIONS=()   # what this run had to do (built/installed/started), for the timings record
 STEPS=()     # "name<TAB>status<TAB>detail" for the report
 
-say() { echo "[toolchain] $*"; }
-die() { echo "[toolchain] ERROR: $*" >&2; exit 1; }
+# Progress: one line per step that does something, as it happens, with the time since the start
+# ("+12.3s"); steps that find their tool ready are summed up in one line at the end (each on its own
+# line with PLATFORM_TOOLCHAIN_VERBOSE=1), so a warm run prints two lines. Everything goes to stdout
+# unbuffered (echo), which Nx streams for `nx run toolchain:ensure`.
+VERBOSE="${PLATFORM_TOOLCHAIN_VERBOSE:-0}"
+FOUND=()
+since_start() { local ms=$(( ($(date +%s%N) - START_NS) / 1000000 )); printf '+%d.%ds' $((ms / 1000)) $((ms % 1000 / 100)); }
+say() { echo "[toolchain] $(since_start) $*"; }
+die() { echo "[toolchain] $(since_start) ERROR: $*" >&2; exit 1; }
 step() { # step NAME STATUS DETAIL
-  say "$1: $2 - $3"
   STEPS+=("$1	$2	$3")
-  case "$2" in found) ;; *) ACTIONS+=("$1:$2") ;; esac
+  case "$2" in
+    found) FOUND+=("$1"); if [ "$VERBOSE" = 1 ]; then say "$1: $2 - $3"; fi ;;
+    *) ACTIONS+=("$1:$2"); say "$1: $2 - $3" ;;
+  esac
+  return 0
+}
+say_found() { # one line for every step that was already in place
+  [ "${#FOUND[@]}" -gt 0 ] || return 0
+  local list; list="$(printf '%s, ' "${FOUND[@]}")"
+  say "ready (${#FOUND[@]} steps found, nothing to do): ${list%, }"
 }
 now_s() { date +%s%N; }
 elapsed() { echo $(( ($(date +%s%N) - $1) / 1000000 ))ms; }
@@ -329,11 +345,17 @@ fi
     echo "}"
   fi
 } >"$CLI_CONFIG.tmp"
-if cmp -s "$CLI_CONFIG.tmp" "$CLI_CONFIG"; then rm -f "$CLI_CONFIG.tmp"; else mv "$CLI_CONFIG.tmp" "$CLI_CONFIG"; fi
-say "terraform CLI config: $CLI_CONFIG (mirror $MIRROR: ${MIRRORED[*]:-none})"
+if cmp -s "$CLI_CONFIG.tmp" "$CLI_CONFIG"; then
+  rm -f "$CLI_CONFIG.tmp"
+  if [ "$VERBOSE" = 1 ]; then say "terraform CLI config: $CLI_CONFIG unchanged (mirror $MIRROR: ${MIRRORED[*]:-none})"; fi
+else
+  mv "$CLI_CONFIG.tmp" "$CLI_CONFIG"
+  say "terraform CLI config: wrote $CLI_CONFIG (mirror $MIRROR: ${MIRRORED[*]:-none})"
+fi
 
 # Only Terraform + providers (e.g. to exercise the OpenTofu fallback without starting services).
 if [ "${PLATFORM_ENSURE_STOP_AFTER:-}" = "providers" ]; then
+  say_found
   say "PLATFORM_ENSURE_STOP_AFTER=providers: skipping services and images; toolchain.env not written"
   printf '{"terraform":"%s","terraformVersion":"%s","terraformEngine":"%s","cliConfig":"%s","dockerProviderVersion":"%s"}\n' \
     "$TF_BIN" "$TF_VERSION" "$TF_ENGINE" "$CLI_CONFIG" "$DOCKER_PROVIDER_VERSION"
@@ -533,6 +555,7 @@ else
 fi
 
 if [ "${PLATFORM_ENSURE_STOP_AFTER:-}" = "services" ]; then
+  say_found
   say "PLATFORM_ENSURE_STOP_AFTER=services: skipping base images; toolchain.env not written"
   printf '{"terraform":"%s","dockerHost":"%s","registry":"%s","awsEndpoint":"%s"}\n' \
     "$TF_BIN" "$DOCKER_HOST_VALUE" "$REGISTRY" "$AWS_ENDPOINT"
@@ -695,7 +718,8 @@ ENV_FILE="$CACHE/toolchain.env"
 } >"$ENV_FILE.tmp"
 mv "$ENV_FILE.tmp" "$ENV_FILE"
 
-DURATION_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
+say_found
+DURATION_MS=$(( ($(date +%s%N) - WORK_NS) / 1000000 ))
 printf '%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$DURATION_MS" "$COLD" "${ACTIONS[*]:-none}" >>"$STATE/ensure-timings.tsv"
 
 export TF_BIN TF_ENGINE TF_VERSION CLI_CONFIG DOCKER_HOST_VALUE REGISTRY AWS_ENDPOINT ENV_FILE DURATION_MS COLD \
