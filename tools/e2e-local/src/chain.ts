@@ -1,21 +1,25 @@
 import { spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { localSecretsRoot } from "@platform/local";
 
 /** The repository this project lives in (tools/e2e-local/src -> root). */
 export const WORKSPACE_ROOT = join(__dirname, "..", "..", "..");
 
 /**
- * Where the one local environment on this Docker engine is recorded: the real checkout's state
- * (`.local-state`) and stack outputs (`stacks/out`). Every run of the chain, from the checkout or from a
- * scratch copy, uses these (PLATFORM_LOCAL_STATE_DIR / PLATFORM_STACKS_OUT_DIR, read by the stacks CLI and
- * the deploy chain), so a copy's deploy replaces what the checkout deployed instead of colliding with its
+ * Where the one local environment on this Docker engine is recorded: the machine-level state the stacks
+ * CLI uses by default (`~/.local/state/fargate-platform/state`, see stacks/src/settings.ts) and the real
+ * checkout's stack outputs (`stacks/out`). Every run of the chain, from the checkout or from a scratch
+ * copy, uses these (PLATFORM_LOCAL_STATE_DIR / PLATFORM_STACKS_OUT_DIR, read by the stacks CLI and the
+ * deploy chain), so a copy's deploy replaces what the checkout deployed instead of colliding with its
  * container names and port, and a test that dies half-way leaves nothing the checkout cannot destroy.
  * Values already set in the environment win (as they do for the stacks CLI).
  */
 export function sharedLocalState(root = WORKSPACE_ROOT, environ: NodeJS.ProcessEnv = process.env) {
   return {
-    PLATFORM_LOCAL_STATE_DIR: resolve(root, environ.PLATFORM_LOCAL_STATE_DIR?.trim() || ".local-state"),
+    PLATFORM_LOCAL_STATE_DIR: environ.PLATFORM_LOCAL_STATE_DIR?.trim()
+      ? resolve(root, environ.PLATFORM_LOCAL_STATE_DIR.trim())
+      : join(localSecretsRoot(environ), "state"),
     PLATFORM_STACKS_OUT_DIR: resolve(root, environ.PLATFORM_STACKS_OUT_DIR?.trim() || join("stacks", "out")),
   };
 }
