@@ -146,10 +146,10 @@ function waysOut(volumeName: string, file: string, destroyCommand: string): stri
   return [
     "Nothing was changed or deleted. Two ways out:",
     `  1. keep the data: put the password the volume was initialized with into ${file} (one line, mode 0600),`,
-    "     e.g. copied from the .local-state/local/postgres-password of the checkout that created it, then deploy again;",
-    `  2. drop the data: \`${destroyCommand}\` from the checkout whose .local-state created the volume, or, when no`,
-    `     checkout has its state, \`docker rm -f $(docker ps -aq --filter volume=${volumeName}) ; docker volume rm ${volumeName}\``,
-    `     (with DOCKER_HOST from toolchain.env), and also delete ${file}; the next deploy starts with an empty database.`,
+    "     e.g. from a backup or the .local-state/local/postgres-password of an older checkout, then deploy again;",
+    `  2. drop the data: \`${destroyCommand}\`, or, where no Terraform state knows the volume,`,
+    `     \`docker rm -f $(docker ps -aq --filter volume=${volumeName}) ; docker volume rm ${volumeName}\``,
+    `     (with DOCKER_HOST from toolchain.env), and delete ${file}; the next deploy starts with an empty database.`,
   ].join("\n");
 }
 
