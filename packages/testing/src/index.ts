@@ -1,4 +1,11 @@
 export {
+  type ConnectionSettings,
+  createDatabase,
+  findPostgresBinDir,
+  freePort,
+  PostgresCluster,
+} from "./postgres-cluster";
+export {
   AWS_PROVIDER_VERSION,
   type FindTerraformCliOptions,
   findTerraformCli,
