@@ -1,3 +1,4 @@
+import { Pool } from "pg";
 import { type JobDatabase, useJobDatabase } from "../test/support";
 import { analyze } from "./analyze";
 import { claimJob } from "./jobs";
@@ -177,5 +178,26 @@ describe("Worker", () => {
     w.stop();
     await running;
     expect(await jobs()).toMatchObject([{ status: "done", attempts: 1 }]);
+  });
+});
+
+describe("Worker against a database that is not there", () => {
+  it("logs the first of several failed claims only, not one line per poll", async () => {
+    const lines: { msg: string }[] = [];
+    const pool = new Pool({ host: "127.0.0.1", port: 1, user: "u", password: "p", database: "d" });
+    pool.on("error", () => undefined);
+    const w = new Worker({
+      pool,
+      log: createLogger("w", "info", (line) => lines.push(JSON.parse(line))),
+      workerId: "w",
+      pollIntervalMs: 10,
+      maxAttempts: 3,
+      retryDelayMs: 0,
+      leaseMs: 60_000,
+    });
+    const steps = w as unknown as { step(): Promise<boolean> };
+    for (let i = 0; i < 3; i++) expect(await steps.step()).toBe(false);
+    expect(lines.map((l) => l.msg)).toEqual(["could not claim a job; retrying every poll interval"]);
+    await pool.end();
   });
 });

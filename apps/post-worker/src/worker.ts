@@ -31,6 +31,8 @@ export class Worker {
   private wake: (() => void) | undefined;
   private current: ClaimedJob | undefined;
   private listener: Client | undefined;
+  /** Set while claims fail, so a database outage logs once, not once per poll. */
+  private claimError: string | undefined;
   private readonly work: (post: PostText) => Analysis;
 
   constructor(private readonly o: WorkerOptions) {
@@ -81,14 +83,19 @@ export class Worker {
     let job: ClaimedJob | undefined;
     try {
       job = await claimJob(pool, workerId, this.o.leaseMs, this.o.maxAttempts);
+      if (this.claimError !== undefined) log.info("claiming jobs again", { after: this.claimError });
+      this.claimError = undefined;
       if (job === undefined) {
         const expired = await failExpired(pool, this.o.leaseMs, this.o.maxAttempts);
         if (expired > 0) log.warn("jobs failed: lease expired on their last attempt", { count: expired });
         return false;
       }
     } catch (err) {
-      // Database down or restarting: try again after the poll interval.
-      log.warn("could not claim a job", { err });
+      // Database down or restarting: try again after the poll interval, logging only the first failure.
+      const message = err instanceof Error ? err.message : String(err);
+      if (this.claimError === undefined)
+        log.warn("could not claim a job; retrying every poll interval", { err });
+      this.claimError = message;
       return false;
     }
     this.current = job;
