@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { loadServiceDefinitions } from "@platform/env-config";
 import { App, Testing } from "cdktf";
 import { DIGEST_A, resourcesOf, synthEnv, type TfJson } from "./__tests__/synth";
 import { defineAwsStacks, defineEnvironmentStacks } from "./app";
@@ -310,10 +311,17 @@ describe("service stack", () => {
   });
 
   it("uses a placeholder digest when nothing was pushed", () => {
-    const { json: placeholder } = synthEnv("dev", {
-      PLATFORM_IMAGE_DIGEST: "",
-      PLATFORM_REPO_ROOT: "/nonexistent",
-    });
+    // A repository with the services but no deploy records.
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), "no-records-"));
+    const root = path.join(__dirname, "..", "..");
+    for (const dir of fs.readdirSync(path.join(root, "apps"))) {
+      const file = path.join(root, "apps", dir, "service.json");
+      if (!fs.existsSync(file)) continue;
+      fs.mkdirSync(path.join(repo, "apps", dir), { recursive: true });
+      fs.copyFileSync(file, path.join(repo, "apps", dir, "service.json"));
+    }
+    const { json: placeholder } = synthEnv("dev", { PLATFORM_IMAGE_DIGEST: "", PLATFORM_REPO_ROOT: repo });
+    fs.rmSync(repo, { recursive: true, force: true });
     expect(placeholder["service-dev"].output.image.value).toContain(`@sha256:${"0".repeat(64)}`);
   });
 });
@@ -360,7 +368,14 @@ describe("prod differs from dev only by config", () => {
     const shared = loadSharedConfig();
     const settings = settingsFromEnv(shared, { PLATFORM_LOCAL_STATE_DIR: "/tmp/platform-test-state" });
     const image = { digest: DIGEST_A, source: "test", placeholder: false };
-    const renamed = defineAwsStacks(app, { ...prodConfig, name: "qa" }, shared, settings, image);
+    const renamed = defineAwsStacks(
+      app,
+      { ...prodConfig, name: "qa" },
+      shared,
+      settings,
+      image,
+      loadServiceDefinitions(settings.repoRoot),
+    );
     for (const stack of renamed.filter((s) => s.node.id.endsWith("-qa"))) {
       const layer = stack.node.id.replace(/-qa$/, "");
       // The config's own tags still say "platform-prod": normalize both names on this side.
@@ -439,5 +454,72 @@ describe("local environment", () => {
     );
     expect(replicas).toHaveLength(2);
     for (const r of replicas) expect(r.env).toContain("SHUTDOWN_DRAIN_DELAY_MS=2000");
+  });
+});
+
+describe("services as data", () => {
+  const shared = loadSharedConfig();
+  const settings = settingsFromEnv(shared, { PLATFORM_LOCAL_STATE_DIR: "/tmp/platform-test-state" });
+  const image = { digest: DIGEST_A, source: "test", placeholder: false };
+  const dev = loadEnvironmentConfig("dev");
+  if (dev.kind !== "aws") throw new Error("dev must be an AWS environment");
+  const services = loadServiceDefinitions(settings.repoRoot);
+  const define = (list: typeof services, config = dev) =>
+    defineAwsStacks(
+      new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "stacks-test-")) }),
+      config,
+      shared,
+      settings,
+      image,
+      list,
+    );
+  const serviceJson = (stacks: ReturnType<typeof define>) => {
+    const stack = stacks.find((s) => s instanceof ServiceStack);
+    if (!stack) throw new Error("no service stack");
+    return JSON.parse(Testing.synth(stack)) as TfJson;
+  };
+
+  it("takes sizes, port and environment from service.json over the environment's defaults", () => {
+    const web = services.map((s) =>
+      s.type === "web"
+        ? {
+            ...s,
+            port: 9090,
+            environment: { FEATURE_X: "on" },
+            environments: { dev: { cpu: 512, memoryMiB: 1024 } },
+          }
+        : s,
+    );
+    const task = resourcesOf(serviceJson(define(web)), "aws_ecs_task_definition").find(
+      (t) => !String(t.family).endsWith("-migrate"),
+    );
+    const container = JSON.parse(String(task?.container_definitions))[0];
+    expect([task?.cpu, task?.memory, container.portMappings[0].containerPort]).toEqual(["512", "1024", 9090]);
+    expect(container.environment).toContainEqual({ name: "FEATURE_X", value: "on" });
+  });
+
+  it("a service without a database reads no database state and admits nothing into it", () => {
+    const web = services
+      .filter((s) => s.type === "web")
+      .map((s) => ({ ...s, database: false, migrations: false }));
+    const json = serviceJson(define(web));
+    expect(
+      resourcesOf(json, "aws_vpc_security_group_ingress_rule").filter((r) => r.from_port === 5432),
+    ).toEqual([]);
+    expect(JSON.stringify(json)).not.toContain("PGHOST");
+  });
+
+  it("refuses more web services than the chain deploys, naming them", () => {
+    const web = services.find((s) => s.type === "web");
+    if (!web) throw new Error("no web service");
+    const twin = {
+      ...web,
+      name: "admin",
+      root: "apps/admin",
+      route: { hosts: ["admin.example.com"], priority: 5 },
+    };
+    expect(() => define([web, twin])).toThrow(
+      /deploys exactly one web service for now; found 2 \(sample-service, admin\)/,
+    );
   });
 });

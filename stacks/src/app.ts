@@ -1,8 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { AwsEnvironmentConfig, LocalEnvironmentConfig, SharedConfig } from "@platform/env-config";
+import {
+  type AwsEnvironmentConfig,
+  assertServicesFitEnvironment,
+  type LocalEnvironmentConfig,
+  loadServiceDefinitions,
+  type ServiceDefinition,
+  type SharedConfig,
+} from "@platform/env-config";
 import { App, type TerraformStack } from "cdktf";
-import { type EnvironmentName, loadEnvironmentConfig, loadSharedConfig } from "./config";
+import { ENVIRONMENT_NAMES, type EnvironmentName, loadEnvironmentConfig, loadSharedConfig } from "./config";
 import { type ImageInput, PROXY_IMAGE, resolveImageInput, SERVICE_IMAGE } from "./image-input";
 import { type PlatformSettings, settingsFromEnv } from "./settings";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
@@ -51,12 +58,15 @@ export function defineEnvironmentStacks(app: App, options: EnvironmentStacksOpti
   const shared = loadSharedConfig();
   const config = loadEnvironmentConfig(options.env);
   const settings = settingsFromEnv(shared, environ);
+  const services = loadServiceDefinitions(settings.repoRoot);
+  assertServicesFitEnvironment(services, config, ENVIRONMENT_NAMES);
   const image = resolveImageInput(options.env, settings.repoRoot, environ, SERVICE_IMAGE);
   if (config.kind === "local") {
     const proxyImage = resolveImageInput(options.env, settings.repoRoot, environ, PROXY_IMAGE);
     const stacks = defineLocal(
       app,
       config,
+      deployedService(services, config.name),
       settings,
       environ,
       image,
@@ -68,7 +78,7 @@ export function defineEnvironmentStacks(app: App, options: EnvironmentStacksOpti
   return {
     env: options.env,
     kind: "aws",
-    stacks: defineAwsStacks(app, config, shared, settings, image),
+    stacks: defineAwsStacks(app, config, shared, settings, image, services),
     image,
     settings,
   };
@@ -81,7 +91,9 @@ export function defineAwsStacks(
   shared: SharedConfig,
   settings: PlatformSettings,
   image: ImageInput,
+  services: readonly ServiceDefinition[],
 ): TerraformStack[] {
+  const service = deployedService(services, config.name);
   const tags = (layer: string) => ({
     ...shared.tags,
     ...config.tags,
@@ -107,17 +119,21 @@ export function defineAwsStacks(
     stateKey: stateKey(config.name, "network"),
     tags: tags("network"),
   });
-  const database = new DatabaseStack(app, `database-${config.name}`, {
+  const database = config.database
+    ? new DatabaseStack(app, `database-${config.name}`, {
+        ...common,
+        config,
+        database: config.database,
+        stateKey: stateKey(config.name, "database"),
+        tags: tags("database"),
+        networkStateKey: network.stateKey,
+      })
+    : undefined;
+  database?.addDependency(network);
+  const serviceStack = new ServiceStack(app, `service-${config.name}`, {
     ...common,
     config,
-    stateKey: stateKey(config.name, "database"),
-    tags: tags("database"),
-    networkStateKey: network.stateKey,
-  });
-  database.addDependency(network);
-  const service = new ServiceStack(app, `service-${config.name}`, {
-    ...common,
-    config,
+    service,
     stateKey: stateKey(config.name, "service"),
     tags: tags("service"),
     image,
@@ -127,17 +143,33 @@ export function defineAwsStacks(
       repositoryName: shared.registry.repositoryName,
     },
     networkStateKey: network.stateKey,
-    databaseStateKey: database.stateKey,
+    databaseStateKey: database?.stateKey,
   });
-  service.addDependency(registry);
-  service.addDependency(network);
-  service.addDependency(database);
-  return [bootstrap, registry, network, database, service];
+  serviceStack.addDependency(registry);
+  serviceStack.addDependency(network);
+  if (database) serviceStack.addDependency(database);
+  return [bootstrap, registry, network, ...(database ? [database] : []), serviceStack];
+}
+
+/**
+ * The service the AWS chain deploys. The chain (push, migrate, apply, the `service-<env>` stack and its
+ * records) still handles one web service per environment; workers and further web services are
+ * validated but not deployed yet (per-service stacks are the next step of the services model).
+ */
+function deployedService(services: readonly ServiceDefinition[], env: string): ServiceDefinition {
+  const web = services.filter((s) => s.type === "web");
+  if (web.length !== 1) {
+    throw new Error(
+      `Environment ${env}: the deploy chain deploys exactly one web service for now; found ${web.length} (${web.map((s) => s.name).join(", ") || "none"}) in apps/*/service.json`,
+    );
+  }
+  return web[0];
 }
 
 function defineLocal(
   app: App,
   config: LocalEnvironmentConfig,
+  service: ServiceDefinition,
   settings: PlatformSettings,
   environ: NodeJS.ProcessEnv,
   image: ImageInput,
@@ -156,6 +188,7 @@ function defineLocal(
     localStateDir: settings.localStateDir,
     // The literal name, not data.volume's token: a token would make cdktf add a remote-state read.
     volume: { volumeName: `${config.name}-pgdata` },
+    service,
     serviceImage: image,
     proxyImage,
     registry: environ.PLATFORM_REGISTRY?.trim() || "127.0.0.1:5001",

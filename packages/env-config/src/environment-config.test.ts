@@ -16,7 +16,7 @@ function aws(): AwsEnvironmentConfigInput {
     kind: "aws",
     region: "eu-west-1",
     network: { vpcCidr: "10.10.0.0/16", azCount: 2, natGateways: "single" },
-    service: {
+    serviceDefaults: {
       cpu: 256,
       memoryMiB: 512,
       desiredCount: 1,
@@ -54,8 +54,7 @@ function errorOf(edit: (c: Record<string, unknown> & AwsEnvironmentConfigInput) 
 describe("parseEnvironmentConfig", () => {
   it("accepts a valid AWS config and applies defaults", () => {
     const c = parseAwsEnvironmentConfig(aws(), FILE);
-    expect(c.service.containerPort).toBe(8080);
-    expect(c.database.skipFinalSnapshot).toBe(false);
+    expect(c.database?.skipFinalSnapshot).toBe(false);
     expect(c.tags).toEqual({ team: "platform" });
   });
 
@@ -65,7 +64,6 @@ describe("parseEnvironmentConfig", () => {
       kind: "local",
       hostPort: 8080,
       replicas: 2,
-      containerPort: 8080,
       tags: {},
     });
   });
@@ -129,67 +127,67 @@ describe("parseEnvironmentConfig", () => {
   });
 
   it("rejects a CPU value Fargate does not offer", () => {
-    expect(errorOf((c) => Object.assign(c.service, { cpu: 300 }))).toMatch(
-      /service\.cpu: must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 \(Fargate CPU units\) \(got 300\)/,
+    expect(errorOf((c) => Object.assign(c.serviceDefaults, { cpu: 300 }))).toMatch(
+      /serviceDefaults\.cpu: must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 \(Fargate CPU units\) \(got 300\)/,
     );
   });
 
   it("rejects a memory size that does not fit the CPU, naming both and the allowed sizes", () => {
-    expect(errorOf((c) => Object.assign(c.service, { cpu: 512, memoryMiB: 512 }))).toMatch(
-      /service\.memoryMiB: 512 is not a Fargate size for cpu 512; allowed: 1024\.\.4096 in steps of 1024/,
+    expect(errorOf((c) => Object.assign(c.serviceDefaults, { cpu: 512, memoryMiB: 512 }))).toMatch(
+      /serviceDefaults\.memoryMiB: 512 is not a Fargate size for cpu 512; allowed: 1024\.\.4096 in steps of 1024/,
     );
   });
 
   it("rejects a desired count outside the autoscaling range", () => {
-    expect(errorOf((c) => Object.assign(c.service, { desiredCount: 3 }))).toMatch(
-      /service\.desiredCount: must be between autoscaling\.minTasks \(1\) and autoscaling\.maxTasks \(2\)/,
+    expect(errorOf((c) => Object.assign(c.serviceDefaults, { desiredCount: 3 }))).toMatch(
+      /serviceDefaults\.desiredCount: must be between autoscaling\.minTasks \(1\) and autoscaling\.maxTasks \(2\)/,
     );
   });
 
   it("rejects autoscaling max below min", () => {
-    expect(errorOf((c) => Object.assign(c.service.autoscaling, { minTasks: 3, maxTasks: 2 }))).toMatch(
-      /service\.autoscaling\.maxTasks: must be greater than or equal to minTasks/,
-    );
+    expect(
+      errorOf((c) => Object.assign(c.serviceDefaults.autoscaling, { minTasks: 3, maxTasks: 2 })),
+    ).toMatch(/serviceDefaults\.autoscaling\.maxTasks: must be greater than or equal to minTasks/);
   });
 
   it("rejects a CPU target outside 10..90 percent", () => {
-    expect(errorOf((c) => Object.assign(c.service.autoscaling, { cpuTargetPercent: 95 }))).toMatch(
-      /service\.autoscaling\.cpuTargetPercent: must be an integer from 10 to 90/,
+    expect(errorOf((c) => Object.assign(c.serviceDefaults.autoscaling, { cpuTargetPercent: 95 }))).toMatch(
+      /serviceDefaults\.autoscaling\.cpuTargetPercent: must be an integer from 10 to 90/,
     );
   });
 
   it("rejects a non-positive requests-per-target", () => {
-    expect(errorOf((c) => Object.assign(c.service.autoscaling, { requestsPerTarget: 0 }))).toMatch(
-      /service\.autoscaling\.requestsPerTarget: must be an integer from 1 to 100000/,
+    expect(errorOf((c) => Object.assign(c.serviceDefaults.autoscaling, { requestsPerTarget: 0 }))).toMatch(
+      /serviceDefaults\.autoscaling\.requestsPerTarget: must be an integer from 1 to 100000/,
     );
   });
 
   it("rejects a bad instance class", () => {
-    expect(errorOf((c) => Object.assign(c.database, { instanceClass: "t3.micro" }))).toMatch(
+    expect(errorOf((c) => Object.assign(c.database ?? {}, { instanceClass: "t3.micro" }))).toMatch(
       /database\.instanceClass: must be an RDS instance class/,
     );
   });
 
   it("rejects storage below 20 GiB", () => {
-    expect(errorOf((c) => Object.assign(c.database, { allocatedStorageGiB: 10 }))).toMatch(
+    expect(errorOf((c) => Object.assign(c.database ?? {}, { allocatedStorageGiB: 10 }))).toMatch(
       /database\.allocatedStorageGiB: must be an integer from 20 to 65536 \(got 10\)/,
     );
   });
 
   it("rejects a non-boolean multiAz", () => {
-    expect(errorOf((c) => Object.assign(c.database, { multiAz: "yes" }))).toMatch(
+    expect(errorOf((c) => Object.assign(c.database ?? {}, { multiAz: "yes" }))).toMatch(
       /database\.multiAz: must be true or false \(got "yes"\)/,
     );
   });
 
   it("requires deletionProtection", () => {
-    expect(errorOf((c) => Object.assign(c.database, { deletionProtection: undefined }))).toMatch(
+    expect(errorOf((c) => Object.assign(c.database ?? {}, { deletionProtection: undefined }))).toMatch(
       /database\.deletionProtection: is required; must be true or false/,
     );
   });
 
   it("rejects backup retention above 35 days", () => {
-    expect(errorOf((c) => Object.assign(c.database, { backupRetentionDays: 36 }))).toMatch(
+    expect(errorOf((c) => Object.assign(c.database ?? {}, { backupRetentionDays: 36 }))).toMatch(
       /database\.backupRetentionDays: must be an integer from 0 to 35/,
     );
   });
@@ -232,7 +230,7 @@ describe("parseEnvironmentConfig", () => {
   });
 
   it("rejects unknown fields (typos) by name", () => {
-    expect(errorOf((c) => Object.assign(c.database, { multiAZ: true }))).toMatch(
+    expect(errorOf((c) => Object.assign(c.database ?? {}, { multiAZ: true }))).toMatch(
       /database\.multiAZ: is not a known field/,
     );
   });

@@ -9,7 +9,7 @@ export const LOG_RETENTION_DAYS = [
 export const NAT_GATEWAY_MODES = ["none", "single", "perAz"] as const;
 export const ENVIRONMENT_KINDS = ["aws", "local"] as const;
 
-function intRange(min: number, max: number) {
+export function intRange(min: number, max: number) {
   const msg = `must be an integer from ${min} to ${max}`;
   return z.int({ error: msg }).min(min, { error: msg }).max(max, { error: msg });
 }
@@ -51,7 +51,7 @@ const tags = z.record(
   { error: "must be an object of string keys to string values" },
 );
 
-const autoscalingSchema = z
+export const autoscalingSchema = z
   .strictObject({
     /** Fewest running tasks. */
     minTasks: intRange(1, 100),
@@ -67,7 +67,8 @@ const autoscalingSchema = z
     error: "must be greater than or equal to minTasks",
   });
 
-const serviceSchema = z
+/** What a service gets in this environment unless its service.json says otherwise. */
+const serviceDefaultsSchema = z
   .strictObject({
     /** Task CPU units. */
     cpu: oneOfNumbers(FARGATE_CPU_UNITS, " (Fargate CPU units)"),
@@ -75,8 +76,6 @@ const serviceSchema = z
     memoryMiB: z.int({ error: "must be an integer (MiB)" }),
     /** Tasks at creation; autoscaling owns the count afterwards. */
     desiredCount: intRange(1, 100),
-    /** Port the container listens on. @default 8080 */
-    containerPort: intRange(1, 65535).default(8080),
     autoscaling: autoscalingSchema,
   })
   .superRefine((s, ctx) => {
@@ -129,8 +128,9 @@ const awsSchema = z
       azCount: intRange(2, 6),
       natGateways: z.enum(NAT_GATEWAY_MODES, { error: `must be one of ${NAT_GATEWAY_MODES.join(", ")}` }),
     }),
-    service: serviceSchema,
-    database: databaseSchema,
+    serviceDefaults: serviceDefaultsSchema,
+    /** The shared RDS instance; without it, no service may set `database: true` here. */
+    database: databaseSchema.optional(),
     logRetentionDays: oneOfNumbers(LOG_RETENTION_DAYS, " (CloudWatch Logs retention values)"),
     /** Public host name of the service. */
     domain: z
@@ -171,10 +171,8 @@ const localSchema = z.strictObject({
   kind: z.literal("local"),
   /** Port on 127.0.0.1 where the service (through the local proxy) answers. */
   hostPort: intRange(1024, 65535),
-  /** Service containers behind the proxy; 2+ keeps serving during a rolling replacement. @default 2 */
+  /** Containers per service (unless its service.json says); 2+ keeps a web service serving during a rolling replacement. @default 2 */
   replicas: intRange(1, 10).default(2),
-  /** Port the container listens on. @default 8080 */
-  containerPort: intRange(1, 65535).default(8080),
   /** Labels on every container. */
   tags: tags.default({}),
 });
@@ -207,9 +205,10 @@ export class EnvironmentConfigError extends Error {
   constructor(
     public readonly sourceName: string,
     public readonly problems: readonly EnvironmentConfigProblem[],
+    what = "environment config",
   ) {
     super(
-      `Invalid environment config in ${sourceName}:\n${problems.map((p) => `  - ${p.field}: ${p.message}`).join("\n")}`,
+      `Invalid ${what} in ${sourceName}:\n${problems.map((p) => `  - ${p.field}: ${p.message}`).join("\n")}`,
     );
     this.name = "EnvironmentConfigError";
   }
@@ -239,7 +238,8 @@ export function parseAwsEnvironmentConfig(raw: unknown, sourceName: string): Aws
   return c;
 }
 
-function toProblems(issue: z.core.$ZodIssue, raw: unknown): EnvironmentConfigProblem[] {
+/** One zod issue as problems naming the field and, where it is a scalar, the value found. */
+export function toProblems(issue: z.core.$ZodIssue, raw: unknown): EnvironmentConfigProblem[] {
   const field = issue.path.map(String).join(".") || "(root)";
   const got = describeValue(valueAt(raw, issue.path));
   switch (issue.code) {

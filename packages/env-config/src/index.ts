@@ -1,2 +1,4 @@
 export * from "./environment-config";
 export * from "./fargate-sizes";
+export * from "./service-catalog";
+export * from "./service-definition";

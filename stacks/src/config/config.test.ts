@@ -26,9 +26,9 @@ describe("environment configs", () => {
   });
 
   it("a Fargate size mismatch fails naming the field and the allowed sizes", () => {
-    const bad = { ...dev, service: { ...dev.service, cpu: 1024, memoryMiB: 512 } };
+    const bad = { ...dev, serviceDefaults: { ...dev.serviceDefaults, cpu: 1024, memoryMiB: 512 } };
     expect(() => parseEnvironmentConfig(bad, "stacks/src/config/dev.ts")).toThrow(
-      /service\.memoryMiB: 512 is not a Fargate size for cpu 1024; allowed: 2048\.\.8192 in steps of 1024/,
+      /serviceDefaults\.memoryMiB: 512 is not a Fargate size for cpu 1024; allowed: 2048\.\.8192 in steps of 1024/,
     );
   });
 
@@ -36,12 +36,12 @@ describe("environment configs", () => {
     const p = loadEnvironmentConfig("prod");
     const d = loadEnvironmentConfig("dev");
     if (p.kind !== "aws" || d.kind !== "aws") throw new Error("AWS environments expected");
-    expect([p.network.natGateways, p.database.multiAz, p.database.deletionProtection]).toEqual([
+    expect([p.network.natGateways, p.database?.multiAz, p.database?.deletionProtection]).toEqual([
       "perAz",
       true,
       true,
     ]);
-    expect([d.network.natGateways, d.database.multiAz, d.database.deletionProtection]).toEqual([
+    expect([d.network.natGateways, d.database?.multiAz, d.database?.deletionProtection]).toEqual([
       "single",
       false,
       false,

@@ -6,7 +6,7 @@ export const dev = {
   kind: "aws",
   region: "eu-west-1",
   network: { vpcCidr: "10.10.0.0/16", azCount: 2, natGateways: "single" },
-  service: {
+  serviceDefaults: {
     cpu: 256,
     memoryMiB: 512,
     desiredCount: 1,

@@ -10,7 +10,7 @@ export const prod = {
   kind: "aws",
   region: "eu-west-1",
   network: { vpcCidr: "10.30.0.0/16", azCount: 3, natGateways: "perAz" },
-  service: {
+  serviceDefaults: {
     cpu: 1024,
     memoryMiB: 2048,
     desiredCount: 3,

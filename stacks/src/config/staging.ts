@@ -6,7 +6,7 @@ export const staging = {
   kind: "aws",
   region: "eu-west-1",
   network: { vpcCidr: "10.20.0.0/16", azCount: 2, natGateways: "perAz" },
-  service: {
+  serviceDefaults: {
     cpu: 512,
     memoryMiB: 1024,
     desiredCount: 2,

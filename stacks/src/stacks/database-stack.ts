@@ -6,6 +6,8 @@ import { type DatabaseOutputs, networkPlaceholders } from "./stack-outputs";
 
 export interface DatabaseStackProps extends Omit<AwsLayerStackProps, "region"> {
   readonly config: AwsEnvironmentConfig;
+  /** The environment's database settings (the stack exists only where the config has them). */
+  readonly database: NonNullable<AwsEnvironmentConfig["database"]>;
   /** State key of `network-<env>`. */
   readonly networkStateKey: string;
 }
@@ -20,7 +22,7 @@ export class DatabaseStack extends AwsLayerStack {
 
   constructor(scope: Construct, id: string, props: DatabaseStackProps) {
     super(scope, id, { ...props, region: props.config.region });
-    const { config } = props;
+    const { config, database: db } = props;
     const network = this.readUpstream(
       "network",
       props.networkStateKey,
@@ -29,12 +31,12 @@ export class DatabaseStack extends AwsLayerStack {
     this.database = new PostgresDatabase(this, "database", {
       identifier: `${config.name}-app`,
       network: { vpcId: network.vpc_id, privateSubnetIds: network.private_subnet_ids },
-      instanceClass: config.database.instanceClass,
-      allocatedStorageGiB: config.database.allocatedStorageGiB,
-      multiAz: config.database.multiAz,
-      deletionProtection: config.database.deletionProtection,
-      backupRetentionDays: config.database.backupRetentionDays,
-      skipFinalSnapshot: config.database.skipFinalSnapshot,
+      instanceClass: db.instanceClass,
+      allocatedStorageGiB: db.allocatedStorageGiB,
+      multiAz: db.multiAz,
+      deletionProtection: db.deletionProtection,
+      backupRetentionDays: db.backupRetentionDays,
+      skipFinalSnapshot: db.skipFinalSnapshot,
     });
     this.exportOutputs<DatabaseOutputs>({
       db_endpoint: this.database.endpoint,

@@ -1,6 +1,11 @@
 import * as path from "node:path";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import type { LocalEnvironmentConfig } from "@platform/env-config";
+import {
+  DEFAULT_HEALTH_CHECK_PATH,
+  DEFAULT_SERVICE_PORT,
+  type LocalEnvironmentConfig,
+  type ServiceDefinition,
+} from "@platform/env-config";
 import {
   LocalNetwork,
   LocalPostgres,
@@ -25,7 +30,9 @@ export interface LocalAppStackProps {
   readonly dockerProviderVersion?: string;
   /** The data volume (from {@link LocalDataStack}; only its name crosses the stack boundary). */
   readonly volume: LocalVolumeRef;
-  /** Service image, repository defaulting to `<registry>/sample-service`. */
+  /** The web service this environment runs (its `service.json`). */
+  readonly service: ServiceDefinition;
+  /** Service image, repository defaulting to `<registry>/<service name>`. */
   readonly serviceImage: ImageInput;
   /** Proxy image, repository defaulting to `<registry>/platform-local-proxy`. */
   readonly proxyImage: ImageInput;
@@ -46,7 +53,8 @@ export class LocalAppStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: LocalAppStackProps) {
     super(scope, id);
-    const { config } = props;
+    const { config, service: definition } = props;
+    if (!definition.route) throw new Error(`${definition.root}/service.json: a web service needs a route`);
     new DockerProvider(this, "docker", {});
     if (props.dockerProviderVersion) pinDockerProviderVersion(this, props.dockerProviderVersion);
     new LocalBackend(this, {
@@ -70,25 +78,37 @@ export class LocalAppStack extends TerraformStack {
       labels: config.tags,
     });
     const service = new LocalService(this, "service", {
-      serviceName: "sample-service",
+      serviceName: definition.name,
       network,
       image: {
-        repository: props.serviceImage.repository ?? `${props.registry}/sample-service`,
+        repository: props.serviceImage.repository ?? `${props.registry}/${definition.name}`,
         digest: props.serviceImage.digest,
       },
-      replicas: config.replicas,
-      containerPort: config.containerPort,
+      replicas:
+        definition.environments[config.name]?.desiredCount ?? definition.size.desiredCount ?? config.replicas,
+      containerPort: definition.port ?? DEFAULT_SERVICE_PORT,
+      healthCheckPath: definition.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
       // The service keeps serving (with /_ready at 503) this long after SIGTERM: the proxy polls readiness
       // every 500 ms, so it stops sending before the listener closes (else a request can hit a replica
       // that has just exited).
-      environment: { ...postgres.connectionEnvironment, SHUTDOWN_DRAIN_DELAY_MS: "2000" },
+      environment: {
+        ...definition.environment,
+        ...postgres.connectionEnvironment,
+        SHUTDOWN_DRAIN_DELAY_MS: "2000",
+      },
       secrets: postgres.connectionSecrets,
       labels: config.tags,
     });
     const proxy = new LocalProxy(this, "proxy", {
       network,
-      // One catch-all route until the stacks route each web service by its own rule.
-      routes: [{ upstream: service.upstream, pathPatterns: ["/*"], priority: 100 }],
+      routes: [
+        {
+          upstream: service.upstream,
+          pathPatterns: definition.route.pathPatterns,
+          hosts: definition.route.hosts,
+          priority: definition.route.priority,
+        },
+      ],
       image: {
         repository: props.proxyImage.repository ?? `${props.registry}/platform-local-proxy`,
         digest: props.proxyImage.digest,

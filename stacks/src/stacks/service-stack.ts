@@ -1,5 +1,11 @@
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { AwsEnvironmentConfig } from "@platform/env-config";
+import {
+  type AwsEnvironmentConfig,
+  DEFAULT_HEALTH_CHECK_PATH,
+  DEFAULT_SERVICE_PORT,
+  resolveServiceSize,
+  type ServiceDefinition,
+} from "@platform/env-config";
 import { FargateService } from "@platform/fargate-service";
 import { Fn, type TerraformResource, Token } from "cdktf";
 import type { Construct } from "constructs";
@@ -14,17 +20,20 @@ import {
 
 export interface ServiceStackProps extends Omit<AwsLayerStackProps, "region"> {
   readonly config: AwsEnvironmentConfig;
+  /** The service (its `service.json`): sizes, port, health check, environment, migration command. */
+  readonly service: ServiceDefinition;
   /** Image digest to deploy (a placeholder for synth/plan before the first push). */
   readonly image: ImageInput;
   /** The shared registry stack's state key and region. */
   readonly registry: { readonly stateKey: string; readonly region: string; readonly repositoryName: string };
   readonly networkStateKey: string;
-  readonly databaseStateKey: string;
+  /** State key of `database-<env>`; required when the service has `database: true`. */
+  readonly databaseStateKey?: string;
 }
 
-/** Name of the ECS service (also cluster, ALB, task family, log group) of an environment. */
-export function serviceName(env: string): string {
-  return `${env}-sample-service`;
+/** Name of the ECS service (also cluster, ALB, task family, log group) of a service in an environment. */
+export function serviceName(env: string, service: string): string {
+  return `${env}-${service}`;
 }
 
 /**
@@ -45,7 +54,9 @@ export class ServiceStack extends AwsLayerStack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { ...props, region: props.config.region });
-    const { config } = props;
+    const { config, service } = props;
+    const name = serviceName(config.name, service.name);
+    const size = resolveServiceSize(service, config.name, config.serviceDefaults);
     const registry = this.readUpstream(
       "registry",
       props.registry.stateKey,
@@ -56,14 +67,18 @@ export class ServiceStack extends AwsLayerStack {
       props.networkStateKey,
       networkPlaceholders(config.network.vpcCidr, config.network.azCount),
     );
-    const database = this.readUpstream(
-      "database",
-      props.databaseStateKey,
-      databasePlaceholders(config.region),
-    );
+    if (service.database && !props.databaseStateKey) {
+      throw new Error(
+        `${service.root}/service.json: database: true, but ${config.name} has no database stack`,
+      );
+    }
+    const database =
+      service.database && props.databaseStateKey
+        ? this.readUpstream("database", props.databaseStateKey, databasePlaceholders(config.region))
+        : undefined;
 
     this.service = new FargateService(this, "service", {
-      name: serviceName(config.name),
+      name,
       network: {
         vpcId: network.vpc_id,
         publicSubnetIds: network.public_subnet_ids,
@@ -74,38 +89,47 @@ export class ServiceStack extends AwsLayerStack {
         repositoryArn: registry.repository_arn,
         digest: props.image.digest,
       },
-      cpu: config.service.cpu,
-      memoryMiB: config.service.memoryMiB,
-      containerPort: config.service.containerPort,
-      desiredCount: config.service.desiredCount,
-      autoscaling: config.service.autoscaling,
+      cpu: size.cpu,
+      memoryMiB: size.memoryMiB,
+      containerPort: service.port ?? DEFAULT_SERVICE_PORT,
+      healthCheckPath: service.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
+      desiredCount: size.desiredCount,
+      autoscaling: size.autoscaling,
+      migrationCommand: service.migrationCommand,
       logRetentionDays: config.logRetentionDays,
       certificateArn: config.certificateArn,
       environment: {
-        PGHOST: database.db_endpoint,
-        PGPORT: Token.asString(database.db_port),
-        PGDATABASE: database.db_name,
-        // RDS forces SSL (parameter group); verify-full would need the RDS CA bundle in the image.
-        PGSSLMODE: "require",
+        ...service.environment,
+        ...(database && {
+          PGHOST: database.db_endpoint,
+          PGPORT: Token.asString(database.db_port),
+          PGDATABASE: database.db_name,
+          // RDS forces SSL (parameter group); verify-full would need the RDS CA bundle in the image.
+          PGSSLMODE: "require",
+        }),
       },
-      secrets: {
-        PGUSER: { arn: database.db_secret_arn, jsonKey: "username" },
-        PGPASSWORD: { arn: database.db_secret_arn, jsonKey: "password" },
-      },
+      secrets: database
+        ? {
+            PGUSER: { arn: database.db_secret_arn, jsonKey: "username" },
+            PGPASSWORD: { arn: database.db_secret_arn, jsonKey: "password" },
+          }
+        : {},
     });
 
     const ingress: TerraformResource[] = [];
-    for (const [kind, sg] of [
+    const admitted = [
       ["service", this.service.serviceSecurityGroup],
       ["migration", this.service.migrationSecurityGroup],
-    ] as const) {
+    ] as const;
+    for (const [kind, sg] of database ? admitted : []) {
+      if (!database) break;
       const rule = new VpcSecurityGroupIngressRule(this, `database-from-${kind}`, {
         securityGroupId: database.db_security_group_id,
         referencedSecurityGroupId: sg.id,
         ipProtocol: "tcp",
         fromPort: 5432,
         toPort: 5432,
-        description: `PostgreSQL from the ${kind} tasks of ${serviceName(config.name)}`,
+        description: `PostgreSQL from the ${kind} tasks of ${name}`,
       });
       ingress.push(rule);
     }
