@@ -22,7 +22,6 @@ export {
   validateFargateSize,
 } from "./fargate-sizing/fargate-sizing";
 export {
-  DEFAULT_SSL_POLICY,
   LoadBalancer,
   type LoadBalancerOptions,
   type LoadBalancerProps,
@@ -38,5 +37,25 @@ export {
   type ServiceAutoscalingOptions,
   type ServiceAutoscalingProps,
 } from "./service-autoscaling/service-autoscaling";
+export {
+  APPLICATION_LOAD_BALANCER_OPTION_NAMES,
+  type ApplicationLoadBalancerOptions,
+  DEFAULT_SSL_POLICY,
+  NO_SERVICE_MATCHED_RESPONSE,
+  SHARED_LOAD_BALANCER_OUTPUT_KEYS,
+  SharedLoadBalancer,
+  type SharedLoadBalancerOutputKey,
+  type SharedLoadBalancerProps,
+} from "./shared-load-balancer/shared-load-balancer";
+export {
+  type ListenerRuleOptions,
+  MAX_LISTENER_RULE_CONDITION_VALUES,
+  MAX_LISTENER_RULE_PRIORITY,
+  type SharedLoadBalancerIngress,
+  SharedLoadBalancerTarget,
+  type SharedLoadBalancerTargetProps,
+  serviceUrl,
+} from "./shared-load-balancer-target/shared-load-balancer-target";
+export { TARGET_GROUP_OPTION_NAMES, type TargetGroupOptions } from "./target-group/target-group";
 export { CPU_ARCHITECTURES, type CpuArchitecture } from "./task-definition/task-definition";
 export { executionRoleStatements, TaskRoles, type TaskRolesProps } from "./task-roles/task-roles";

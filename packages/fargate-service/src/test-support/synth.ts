@@ -1,0 +1,27 @@
+import { Testing } from "cdktf";
+import type { Construct } from "constructs";
+
+/** A synthesized resource block, as cdktf renders it (snake_case attributes). */
+export type Resource = Record<string, unknown>;
+
+interface Synthesized {
+  resource?: Record<string, Record<string, Resource>>;
+  output?: Record<string, { value: unknown }>;
+}
+
+/** Synthesizes `build` in a test scope and returns lookups by resource type (tests only). */
+export function synthResources(build: (scope: Construct) => void) {
+  const json = Testing.synthScope(build);
+  const parsed = JSON.parse(json) as Synthesized;
+  const resources = parsed.resource ?? {};
+  const all = (type: string): Resource[] => Object.values(resources[type] ?? {});
+  const one = (type: string): Resource => {
+    const list = all(type);
+    if (list.length !== 1) throw new Error(`expected one ${type}, found ${list.length}`);
+    return list[0];
+  };
+  return { json, all, one, outputs: parsed.output ?? {} };
+}
+
+/** Matches a whole-string Terraform reference to a resource (or data source) of `type`. */
+export const ref = (type: string): RegExp => new RegExp(`^\\$\\{${type.replace(/\./g, "\\.")}\\.[^}]+\\}$`);
