@@ -15,7 +15,7 @@ import { type PlatformSettings, settingsFromEnv } from "./settings";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DatabaseStack } from "./stacks/database-stack";
 import { LocalAppStack } from "./stacks/local-app-stack";
-import { LocalDataStack } from "./stacks/local-data-stack";
+import { LocalDataStack, localDataVolumeName } from "./stacks/local-data-stack";
 import { NetworkStack } from "./stacks/network-stack";
 import { RegistryStack } from "./stacks/registry-stack";
 import { ServiceStack } from "./stacks/service-stack";
@@ -187,7 +187,7 @@ function defineLocal(
     config,
     localStateDir: settings.localStateDir,
     // The literal name, not data.volume's token: a token would make cdktf add a remote-state read.
-    volume: { volumeName: `${config.name}-pgdata` },
+    volume: { volumeName: localDataVolumeName(config.name) },
     service,
     serviceImage: image,
     proxyImage,

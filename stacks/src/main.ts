@@ -1,17 +1,15 @@
 /**
  * The cdktf app: `node stacks/dist/main.js <env>` (or `PLATFORM_ENV=<env>`) synthesizes every stack of
  * one environment to `stacks/cdktf.out/<env>`. Compiled JS with deep provider imports is the fast path
- * (see shared/TOOLCHAIN.md); `cdktf synth` works too through cdktf.json.
+ * (see shared/TOOLCHAIN.md). The cdktf CLI runs it through the root cdktf.json (`npx cdktf synth`): the
+ * environment then comes from the context value `env` and the output directory from `CDKTF_OUTDIR`.
  */
 import { synthEnvironment } from "./app";
-import { assertEnvironmentName } from "./config";
+import { appEnvironment, cliOutdir } from "./app-environment";
 
 function main(): void {
-  const env = assertEnvironmentName(
-    process.argv[2] ?? process.env.PLATFORM_ENV,
-    "stacks app (argument or PLATFORM_ENV)",
-  );
-  const result = synthEnvironment({ env });
+  const env = appEnvironment(process.argv.slice(2));
+  const result = synthEnvironment({ env, outdir: cliOutdir() });
   const image = result.image.placeholder
     ? "placeholder digest (no image pushed yet)"
     : `${result.image.digest} from ${result.image.source}`;

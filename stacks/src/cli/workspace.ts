@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { probeDockerVolume, readOrCreateVolumeSecret, VolumeSecretError } from "@platform/local";
 import { BOOTSTRAP_STACK, type SynthResult, synthEnvironment } from "../app";
 import type { EnvironmentName } from "../config";
+import type { PlatformSettings } from "../settings";
 import { bootstrapStatePath } from "../stacks/bootstrap-stack";
 import { LocalAppStack } from "../stacks/local-app-stack";
 import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "../stacks/local-data-stack";
@@ -45,7 +46,7 @@ export class Workspace {
   public readonly all: readonly SynthesizedStack[];
   public readonly paths: ArtifactPaths;
   private readonly initialized = new Set<string>();
-  private localPassword?: string;
+  private localVars?: NodeJS.ProcessEnv;
 
   constructor(
     public readonly env: EnvironmentName,
@@ -108,14 +109,14 @@ export class Workspace {
   /** Environment for Terraform: the local environment's database password (see {@link localDatabasePassword}). */
   public terraformVars(): NodeJS.ProcessEnv {
     if (this.synth.kind !== "local") return {};
-    this.localPassword ??= localDatabasePassword({
+    this.localVars ??= localPasswordVars({
       env: this.env,
       volumeName: this.dataVolumeName(),
-      legacyDirs: [this.synth.settings.localStateDir, checkoutStateDir(this.synth.settings.repoRoot)],
+      settings: this.synth.settings,
+      toolchain: this.toolchain,
       destroying: this.args.command === "destroy",
-      dockerEnv: { ...process.env, ...this.toolchain.vars },
     });
-    return { [`TF_VAR_${LOCAL_DB_PASSWORD_VARIABLE}`]: this.localPassword };
+    return this.localVars;
   }
 
   /** The Docker volume the local data stack creates, as synthesized (`docker_volume.*.name`). */
@@ -250,6 +251,27 @@ export function localDatabasePassword(options: LocalDatabasePasswordOptions): st
       return randomBytes(32).toString("base64url");
     throw error;
   }
+}
+
+/**
+ * Terraform's environment for a local stack: `TF_VAR_postgres_password` from {@link localDatabasePassword}
+ * (the machine-level secret of the data volume). Used by the stacks CLI and by the cdktf CLI wrapper.
+ */
+export function localPasswordVars(options: {
+  readonly env: string;
+  readonly volumeName: string;
+  readonly settings: PlatformSettings;
+  readonly toolchain: Toolchain;
+  readonly destroying?: boolean;
+}): NodeJS.ProcessEnv {
+  const password = localDatabasePassword({
+    env: options.env,
+    volumeName: options.volumeName,
+    legacyDirs: [options.settings.localStateDir, checkoutStateDir(options.settings.repoRoot)],
+    destroying: options.destroying,
+    dockerEnv: { ...process.env, ...options.toolchain.vars },
+  });
+  return { [`TF_VAR_${LOCAL_DB_PASSWORD_VARIABLE}`]: password };
 }
 
 /** Where earlier versions kept the local state: the checkout's git-ignored `.local-state`. */

@@ -8,6 +8,11 @@ import type { Construct } from "constructs";
 /** Terraform variable (and `TF_VAR_` suffix) carrying the local PostgreSQL password. */
 export const LOCAL_DB_PASSWORD_VARIABLE = "postgres_password";
 
+/** The Docker volume holding a local environment's PostgreSQL data (also the key of its password). */
+export function localDataVolumeName(env: string): string {
+  return `${env}-pgdata`;
+}
+
 /** Where the local environment keeps its state and generated secrets (git-ignored). */
 export function localEnvironmentDir(localStateDir: string, env: string): string {
   return path.join(localStateDir, env);
@@ -43,7 +48,7 @@ export class LocalDataStack extends TerraformStack {
       path: path.join(localEnvironmentDir(props.localStateDir, props.config.name), `${id}.tfstate`),
     });
     this.volume = new LocalVolume(this, "pgdata", {
-      name: `${props.config.name}-pgdata`,
+      name: localDataVolumeName(props.config.name),
       preventDestroy: !props.allowDataDestroy,
       labels: props.config.tags,
     });
