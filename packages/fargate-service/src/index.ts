@@ -1,4 +1,5 @@
 export {
+  type ContainerHealthCheck,
   type ContainerImage,
   type ContainerSecret,
   ecrRepositoryArn,
@@ -7,13 +8,23 @@ export {
 } from "./container-definition/container-definition";
 export {
   type ClusterRef,
+  FARGATE_SERVICE_LOAD_BALANCER_OUTPUT_KEYS,
   FARGATE_SERVICE_OUTPUT_KEYS,
   FargateService,
+  type FargateServiceLoadBalancerOutputKey,
   type FargateServiceOutputKey,
+  type FargateServiceOutputNames,
   type FargateServiceProps,
   LOG_RETENTION_DAYS,
   type ServiceNetwork,
 } from "./fargate-service/fargate-service";
+export {
+  type DedicatedLoadBalancerIngress,
+  type NoIngress,
+  SERVICE_INGRESS_KINDS,
+  type ServiceIngress,
+  type ServiceIngressKind,
+} from "./fargate-service/service-ingress";
 export {
   describeAllowedMemory,
   FARGATE_CPU_UNITS,

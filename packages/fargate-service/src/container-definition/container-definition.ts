@@ -141,6 +141,70 @@ export function validateEnvironmentAndSecrets(
   }
 }
 
+/** A container health check run by ECS inside the task (no load balancer needed). */
+export interface ContainerHealthCheck {
+  /** `["CMD", "executable", ...args]` or `["CMD-SHELL", "command line"]`; exit 0 means healthy. */
+  readonly command: readonly string[];
+  /**
+   * Seconds between checks, 5..300.
+   * @default 30
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Seconds before a check counts as failed, 2..60 and less than the interval.
+   * @default 5
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Consecutive failures before the container is unhealthy (and replaced), 1..10.
+   * @default 3
+   */
+  readonly retries?: number;
+  /**
+   * Seconds after start during which failures do not count, 0..300.
+   * @default 0
+   */
+  readonly startPeriodSeconds?: number;
+}
+
+/** The `healthCheck` of a container definition (ECS's field names). */
+export interface ResolvedContainerHealthCheck {
+  readonly command: readonly string[];
+  readonly interval: number;
+  readonly timeout: number;
+  readonly retries: number;
+  readonly startPeriod: number;
+}
+
+/** Validates a container health check (errors name `<prop>.<field>`) and applies defaults. */
+export function resolveContainerHealthCheck(
+  errors: PropErrors,
+  check: ContainerHealthCheck,
+  prop = "containerHealthCheck",
+): ResolvedContainerHealthCheck {
+  const [kind, ...rest] = check.command;
+  if (!(kind === "CMD" || kind === "CMD-SHELL") || rest.length === 0 || rest.some((a) => a.length === 0)) {
+    errors.fail(
+      `${prop}.command`,
+      'is invalid: use ["CMD", "<executable>", ...args] or ["CMD-SHELL", "<command line>"] with non-empty arguments',
+    );
+  }
+  const interval = errors.integer(`${prop}.intervalSeconds`, check.intervalSeconds ?? 30, 5, 300);
+  const timeout = errors.integer(`${prop}.timeoutSeconds`, check.timeoutSeconds ?? 5, 2, 60);
+  if (timeout >= interval)
+    errors.fail(
+      `${prop}.timeoutSeconds`,
+      `${timeout} must be less than ${prop}.intervalSeconds (${interval})`,
+    );
+  return {
+    command: check.command,
+    interval,
+    timeout,
+    retries: errors.integer(`${prop}.retries`, check.retries ?? 3, 1, 10),
+    startPeriod: errors.integer(`${prop}.startPeriodSeconds`, check.startPeriodSeconds ?? 0, 0, 300),
+  };
+}
+
 export interface ContainerDefinitionInput {
   readonly name: string;
   readonly image: ContainerImage;
@@ -159,6 +223,8 @@ export interface ContainerDefinitionInput {
   readonly command?: readonly string[];
   /** Writable scratch volume mounted at /tmp (needed with a read-only root filesystem). */
   readonly tmpVolumeName?: string;
+  /** Health check ECS runs in the container; none when undefined. */
+  readonly healthCheck?: ResolvedContainerHealthCheck;
 }
 
 /** Renders the `container_definitions` JSON of a single-container task. */
@@ -174,6 +240,9 @@ export function renderContainerDefinitions(input: ContainerDefinitionInput): str
     readonlyRootFilesystem: input.readonlyRootFilesystem,
     stopTimeout: input.stopTimeoutSeconds,
     ...(input.command ? { command: input.command.map(escapeTemplate) } : {}),
+    ...(input.healthCheck
+      ? { healthCheck: { ...input.healthCheck, command: input.healthCheck.command.map(escapeTemplate) } }
+      : {}),
     portMappings:
       input.containerPort === undefined
         ? []

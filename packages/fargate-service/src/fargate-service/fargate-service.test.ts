@@ -306,7 +306,7 @@ describe("FargateService defaults", () => {
       expect(svc.imageUri).toBe(`${REPO}@${DIGEST}`);
       expect(svc.ecsCluster).toBeDefined();
       expect(svc.autoscaling).toBeUndefined();
-      expect(svc.loadBalancer.listenerPorts).toEqual([80]);
+      expect(svc.loadBalancer?.listenerPorts).toEqual([80]);
       expect(svc.outputNames.cluster_arn).toBe("web_cluster_arn");
       expect(svc.url).toContain("http://");
     });

@@ -39,9 +39,14 @@ export interface ServiceAutoscalingProps extends ServiceAutoscalingOptions {
   readonly name: string;
   readonly clusterName: string;
   readonly serviceName: string;
-  /** `arn_suffix` of the ALB and of the target group, for the request-count metric. */
-  readonly loadBalancerArnSuffix: string;
-  readonly targetGroupArnSuffix: string;
+  /**
+   * `arn_suffix` of the ALB and of the target group, for the request-count policy; both or
+   * neither (a service without a load balancer scales on CPU only).
+   * @default undefined (no request-count policy)
+   */
+  readonly loadBalancerArnSuffix?: string;
+  /** @default undefined (no request-count policy) */
+  readonly targetGroupArnSuffix?: string;
 }
 
 interface ResolvedAutoscaling {
@@ -88,15 +93,29 @@ export function resolveAutoscalingOptions(
   };
 }
 
-/** Scalable target on the service's desired count plus CPU and request-count target tracking. */
+/**
+ * Scalable target on the service's desired count plus CPU target tracking, and request-count
+ * tracking when the service sits behind a load balancer.
+ */
 export class ServiceAutoscaling extends Construct {
   public readonly target: AppautoscalingTarget;
   public readonly cpuPolicy: AppautoscalingPolicy;
-  public readonly requestCountPolicy: AppautoscalingPolicy;
+  /** Only with `loadBalancerArnSuffix` and `targetGroupArnSuffix`. */
+  public readonly requestCountPolicy?: AppautoscalingPolicy;
 
   constructor(scope: Construct, id: string, props: ServiceAutoscalingProps) {
     super(scope, id);
-    const o = resolveAutoscalingOptions(props);
+    const errors = new PropErrors("ServiceAutoscaling");
+    const o = resolveAutoscalingOptions(props, errors, "");
+    const { loadBalancerArnSuffix, targetGroupArnSuffix } = props;
+    const withRequests = loadBalancerArnSuffix !== undefined && targetGroupArnSuffix !== undefined;
+    if ((loadBalancerArnSuffix === undefined) !== (targetGroupArnSuffix === undefined))
+      errors.fail("loadBalancerArnSuffix", "and targetGroupArnSuffix go together: give both or neither");
+    if (!withRequests && props.requestsPerTarget !== undefined)
+      errors.fail(
+        "requestsPerTarget",
+        "needs loadBalancerArnSuffix and targetGroupArnSuffix (no load balancer)",
+      );
     this.target = new AppautoscalingTarget(this, "target", {
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",
@@ -120,6 +139,7 @@ export class ServiceAutoscaling extends Construct {
         predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
       },
     });
+    if (!withRequests) return;
     this.requestCountPolicy = new AppautoscalingPolicy(this, "requests", {
       ...common,
       name: `${props.name}-requests`,
@@ -129,7 +149,7 @@ export class ServiceAutoscaling extends Construct {
         scaleOutCooldown: o.scaleOutCooldownSeconds,
         predefinedMetricSpecification: {
           predefinedMetricType: "ALBRequestCountPerTarget",
-          resourceLabel: `${props.loadBalancerArnSuffix}/${props.targetGroupArnSuffix}`,
+          resourceLabel: `${loadBalancerArnSuffix}/${targetGroupArnSuffix}`,
         },
       },
     });

@@ -1,16 +1,12 @@
 import { TerraformOutput } from "cdktf";
-import { ref, synthResources } from "../test-support/synth";
+import { ref, synthResources, TEST_NETWORK } from "../test-support/synth";
 import {
   NO_SERVICE_MATCHED_RESPONSE,
   SharedLoadBalancer,
   type SharedLoadBalancerProps,
 } from "./shared-load-balancer";
 
-const network = {
-  vpcId: "vpc-0123456789abcdef0",
-  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
-  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
-};
+const network = TEST_NETWORK;
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
 const base: SharedLoadBalancerProps = { name: "platform-dev", network };
 

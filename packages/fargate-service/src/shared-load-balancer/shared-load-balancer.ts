@@ -4,7 +4,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import type { ServiceNetwork } from "../fargate-service/fargate-service";
+import type { ServiceNetwork } from "../fargate-service/fargate-service-props";
 import type {
   ListenerRuleOptions,
   SharedLoadBalancerIngress,

@@ -25,3 +25,16 @@ export function synthResources(build: (scope: Construct) => void) {
 
 /** Matches a whole-string Terraform reference to a resource (or data source) of `type`. */
 export const ref = (type: string): RegExp => new RegExp(`^\\$\\{${type.replace(/\./g, "\\.")}\\.[^}]+\\}$`);
+
+/** A literal network for tests: a VPC with two public and two private subnets. */
+export const TEST_NETWORK = {
+  vpcId: "vpc-0123456789abcdef0",
+  publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
+  privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
+};
+
+/** A literal ECR image by digest for tests. */
+export const TEST_IMAGE = {
+  repositoryUrl: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/sample-service",
+  digest: `sha256:${"0123456789abcdef".repeat(4)}`,
+};
