@@ -11,7 +11,7 @@ import {
 import { App, type TerraformStack } from "cdktf";
 import { ENVIRONMENT_NAMES, type EnvironmentName, loadEnvironmentConfig, loadSharedConfig } from "./config";
 import { type ImageInput, PROXY_IMAGE, resolveImageInput, SERVICE_IMAGE } from "./image-input";
-import { type PlatformSettings, settingsFromEnv } from "./settings";
+import { findRepoRoot, type PlatformSettings, settingsFromEnv } from "./settings";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DatabaseStack } from "./stacks/database-stack";
 import { LocalAppStack } from "./stacks/local-app-stack";
@@ -58,7 +58,9 @@ export function defineEnvironmentStacks(app: App, options: EnvironmentStacksOpti
   const shared = loadSharedConfig();
   const config = loadEnvironmentConfig(options.env);
   const settings = settingsFromEnv(shared, environ);
-  const services = loadServiceDefinitions(settings.repoRoot);
+  // Service definitions are source: read them from this checkout, not from PLATFORM_REPO_ROOT, which
+  // may point at an isolated directory holding only deploy records (the integration tests do that).
+  const services = loadServiceDefinitions(findRepoRoot());
   assertServicesFitEnvironment(services, config, ENVIRONMENT_NAMES);
   const image = resolveImageInput(options.env, settings.repoRoot, environ, SERVICE_IMAGE);
   if (config.kind === "local") {

@@ -150,7 +150,8 @@ export class ServiceStack extends AwsLayerStack {
       s.containerName,
     );
     this.exportOutputs<ServiceOutputs>({
-      service_url: config.domain ? `https://${config.domain}` : s.url,
+      // A web service on its own ALB always has a URL; this stack deploys web services only for now.
+      service_url: config.domain ? `https://${config.domain}` : (s.url ?? ""),
       cluster_arn: s.cluster.arn,
       cluster_name: s.cluster.name,
       service_name: s.service.name,
