@@ -112,7 +112,9 @@ describe("the service image", () => {
       .sort();
     expect(files.length).toBeGreaterThan(1);
     for (const file of files) expect(run.stdout).toContain(`applied migration ${file}`);
-    expect(await db.query("SELECT name FROM schema_migrations ORDER BY name")).toEqual(files.map((name) => ({ name })));
+    expect(await db.query("SELECT name FROM schema_migrations ORDER BY name")).toEqual(
+      files.map((name) => ({ name })),
+    );
   });
 
   it("serves /version with the baked build facts and exits 0 on docker stop", async () => {
