@@ -79,21 +79,35 @@ export function cdktfJsonEnvironment(repoRoot: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** Terraform-running commands get `--skip-provider-lock` (`providers lock` ignores the mirror and goes online) and a per-target output. */
+/** cdktf commands that synthesize the app into an output directory (all take `--output`). */
+export const SYNTH_COMMANDS = ["synth", "list", ...TERRAFORM_COMMANDS] as const;
+
+/** The cdktf command in `argv` (its first non-option argument). */
+export function cdktfCommand(argv: readonly string[]): string | undefined {
+  return argv.find((a) => !a.startsWith("-"));
+}
+
+/**
+ * Terraform-running commands get `--skip-provider-lock` (`providers lock` ignores the mirror and goes
+ * online); commands that synthesize get an output per environment and target unless one is given.
+ * Others (`get`, `init`, `--help`) pass through untouched.
+ */
 export function cdktfArguments(args: WrapperArgs, env: EnvironmentName): string[] {
   const out = [...args.cdktf];
-  const command = out.find((a) => !a.startsWith("-"));
-  if (
-    command &&
-    (TERRAFORM_COMMANDS as readonly string[]).includes(command) &&
-    !out.includes("--skip-provider-lock")
-  )
+  const command = cdktfCommand(out) ?? "";
+  if ((TERRAFORM_COMMANDS as readonly string[]).includes(command) && !out.includes("--skip-provider-lock"))
     out.push("--skip-provider-lock");
-  // One output per environment and target: a Terraform working directory keeps its backend settings,
-  // and `init` refuses a changed backend (e.g. the registry stack with and without the emulator).
-  if (command && !out.some((a) => a === "--output" || a === "-o" || a.startsWith("--output=")))
-    out.push("--output", path.join("stacks", "cdktf.out", `cdktf-${env}${args.emulator ? "-emulator" : ""}`));
+  // A Terraform working directory keeps its backend settings and `init` refuses a changed backend
+  // (e.g. the registry stack with and without the emulator): one directory per environment and target.
+  const hasOutput = out.some((a) => a === "--output" || a === "-o" || a.startsWith("--output="));
+  if ((SYNTH_COMMANDS as readonly string[]).includes(command) && !hasOutput)
+    out.push("--output", cdktfOutputDir(env, args.emulator));
   return out;
+}
+
+/** Where the wrapper has cdktf synthesize, relative to the repository root. */
+export function cdktfOutputDir(env: EnvironmentName, emulator: boolean): string {
+  return path.join("stacks", "cdktf.out", `cdktf-${env}${emulator ? "-emulator" : ""}`);
 }
 
 export interface CdktfEnvironment {
@@ -121,7 +135,7 @@ export function cdktfEnvironment(
   // Nothing leaves loopback: no HashiCorp checkpoint call (CHECKPOINT_DISABLE, set by terraformEnv), no
   // `npm view cdktf-cli version`, no crash reports (cdktf.json "sendCrashReports": false).
   environ.DISABLE_VERSION_CHECK = "true";
-  const command = args.cdktf.find((a) => !a.startsWith("-"));
+  const command = cdktfCommand(args.cdktf);
   const runsTerraform = args.print || (TERRAFORM_COMMANDS as readonly string[]).includes(command ?? "");
   if (runsTerraform && loadEnvironmentConfig(env).kind === "local") {
     Object.assign(
@@ -154,11 +168,17 @@ function cdktfBin(): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes("--help") && !argv.some((a) => !a.startsWith("-"))) {
+  const args = parseWrapperArgs(argv);
+  // `--help` alone is the wrapper's; `diff --help` is cdktf's.
+  if (
+    (args.cdktf.includes("--help") || args.cdktf.includes("-h")) &&
+    cdktfCommand(args.cdktf) === undefined
+  ) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const args = parseWrapperArgs(argv);
+  if (!args.print && cdktfCommand(args.cdktf) === undefined)
+    throw new Error(`no cdktf command given\n${USAGE}`);
   const repoRoot = findRepoRoot(__dirname);
   const { env, environ } = cdktfEnvironment(args, repoRoot);
   if (args.print) {
