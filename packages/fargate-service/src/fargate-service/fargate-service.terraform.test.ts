@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { validateWithTerraform } from "@platform/testing";
 import { App, TerraformStack } from "cdktf";
+import { SharedLoadBalancer } from "../shared-load-balancer/shared-load-balancer";
 import { FargateService } from "./fargate-service";
 
 // terraform init + validate load the 700 MB AWS provider: room to run, not a timing assertion.
@@ -63,6 +64,58 @@ describe("FargateService terraform validate", () => {
           network,
           image,
           cluster: { arn: "arn:aws:ecs:eu-west-1:123456789012:cluster/shared", name: "shared" },
+        });
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.valid).toBe(true);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
+  it(
+    "two services on one SharedLoadBalancer (path rules, priorities, request-count scaling): accepted",
+    () => {
+      const result = validateStack((stack) => {
+        const shared = new SharedLoadBalancer(stack, "shared-alb", {
+          name: "platform-dev",
+          network,
+          certificateArn:
+            "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+        });
+        new FargateService(stack, "api", {
+          name: "api",
+          network,
+          image,
+          ingress: shared.ingressFor({ pathPatterns: ["/api/*"], priority: 10 }),
+          healthCheckPath: "/api/_ready",
+          autoscaling: { minTasks: 2, maxTasks: 6, requestsPerTarget: 500 },
+        });
+        new FargateService(stack, "web", {
+          name: "web",
+          network,
+          image,
+          containerPort: 3000,
+          ingress: shared.ingressFor({ pathPatterns: ["/*"], hosts: ["www.example.com"], priority: 100 }),
+        });
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.valid).toBe(true);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
+  it(
+    "worker (ingress kind none) with CPU autoscaling and a container health check: accepted",
+    () => {
+      const result = validateStack((stack) => {
+        new FargateService(stack, "worker", {
+          name: "sample-worker",
+          network,
+          image,
+          ingress: { kind: "none" },
+          containerHealthCheck: { command: ["CMD", "node", "dist/health.js"] },
+          autoscaling: { minTasks: 1, maxTasks: 4, cpuTargetPercent: 70 },
+          allowAllOutbound: false,
         });
       });
       expect(result.errors).toEqual([]);
