@@ -12,7 +12,13 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addMigration, ScratchRepo, serviceVersion, setServiceVersion } from "./scratch-repo";
+import {
+  addMigration,
+  nextMigrationName,
+  ScratchRepo,
+  serviceVersion,
+  setServiceVersion,
+} from "./scratch-repo";
 
 /** A tiny workspace: a git repo with a tracked, an untracked, an ignored and a deleted file, and node_modules. */
 function fakeWorkspace(): string {
@@ -77,6 +83,16 @@ describe("ScratchRepo", () => {
     expect(realpathSync(join(repo.dir, "node_modules", "@platform", "local"))).toBe(
       realpathSync(join(repo.dir, "packages", "local")),
     );
+  });
+
+  it("numbers a test migration one past the highest real one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "migrations-"));
+    const migrations = join(dir, "apps", "sample-service", "migrations");
+    mkdirSync(migrations, { recursive: true });
+    expect(nextMigrationName(dir, "first")).toBe("001_first.sql");
+    for (const f of ["001_a.sql", "002_b.sql", "010_c.sql", "README.md", "999_notes.txt"])
+      writeFileSync(join(migrations, f), "");
+    expect(nextMigrationName(dir, "e2e_broken")).toBe("011_e2e_broken.sql");
   });
 
   it("commits a version bump and a migration as a new sha, leaving the source alone", () => {

@@ -166,6 +166,18 @@ export function serviceVersion(repoDir: string): string {
   return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
 
+/**
+ * `<NNN>_<suffix>.sql` numbered one past the highest migration of `apps/sample-service/migrations`, so a
+ * test migration never shares a version with a real one (the migrator refuses duplicate versions).
+ */
+export function nextMigrationName(repoDir: string, suffix: string): string {
+  const versions = readdirSync(join(repoDir, "apps", "sample-service", "migrations"))
+    .map((f) => /^(\d+)_.*\.sql$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]));
+  return `${String(Math.max(0, ...versions) + 1).padStart(3, "0")}_${suffix}.sql`;
+}
+
 /** Adds `apps/sample-service/migrations/<fileName>`. */
 export function addMigration(repoDir: string, fileName: string, sql: string): void {
   writeFileSync(join(repoDir, "apps", "sample-service", "migrations", fileName), sql);

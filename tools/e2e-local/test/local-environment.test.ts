@@ -32,7 +32,13 @@ import {
 import { LOCAL_VOLUME, resetLocalEnvironment } from "../src/local-reset";
 import { analyzeRedeploy, type BuildId, describeRedeploy, readPollLog } from "../src/poll-log";
 import { pollLogFile, type RunningPoller, startPoller } from "../src/poller";
-import { addMigration, ScratchRepo, serviceVersion, setServiceVersion } from "../src/scratch-repo";
+import {
+  addMigration,
+  nextMigrationName,
+  ScratchRepo,
+  serviceVersion,
+  setServiceVersion,
+} from "../src/scratch-repo";
 
 const logDir = mkdtempSync(join(tmpdir(), "e2e-local-logs-"));
 const nxLog = join(logDir, "nx.log");
@@ -189,11 +195,12 @@ describe("local environment end to end (README command (1), redeploys, migration
   it("a redeploy whose migration fails stops with the migration's error; the old version keeps serving", async () => {
     const current = need(v2, "redeploy");
     const version = `${current.build.version.replace(/-e2e\.2$/, "")}-e2e.3`;
+    const broken = nextMigrationName(repo.dir, "e2e_broken");
     repo.commit(`sample-service ${version} with a broken migration`, (dir) => {
       setServiceVersion(dir, version);
       addMigration(
         dir,
-        "002_e2e_broken.sql",
+        broken,
         "-- Deliberately broken (end-to-end test): references a table that does not exist.\n" +
           "ALTER TABLE posts ADD COLUMN e2e_broken integer REFERENCES e2e_no_such_table (id);\n",
       );
@@ -213,7 +220,7 @@ describe("local environment end to end (README command (1), redeploys, migration
 
     expect(run.code).not.toBe(0);
     // The migration's own error, from the one-off container, is in the chain's output ...
-    expect(run.output).toContain("migration 002_e2e_broken.sql failed");
+    expect(run.output).toContain(`migration ${broken} failed`);
     expect(run.output).toContain('relation "e2e_no_such_table" does not exist');
     expect(run.output).toMatch(/Failed tasks:\s*\n\s*- sample-service:migrate:local/);
     // ... and nothing after migrate ran.
