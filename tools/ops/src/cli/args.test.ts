@@ -1,4 +1,5 @@
-import { parseArgs } from "./args";
+import { COMMANDS, parseArgs } from "./args";
+import { UsageError } from "./command";
 
 describe("parseArgs", () => {
   it("reads values in both forms and flags", () => {
@@ -25,5 +26,44 @@ describe("parseArgs", () => {
     expect(() => parseArgs(["affected-environments", "--environment", "dev"])).toThrow(
       /Unknown option --environment for affected-environments/,
     );
+  });
+});
+
+describe("parseArgs errors", () => {
+  it("lists the known commands for an unknown or missing command, as a usage error", () => {
+    for (const argv of [["deploy"], []]) {
+      expect(() => parseArgs(argv)).toThrow(UsageError);
+      expect(() => parseArgs(argv)).toThrow(`; one of ${COMMANDS.join(", ")}`);
+    }
+    expect(() => parseArgs([])).toThrow(/Unknown command ""/);
+    expect(() => parseArgs(["toString"])).toThrow(/Unknown command "toString"/);
+  });
+  it("names the unknown option and the options the command allows", () => {
+    expect(() => parseArgs(["release", "--env", "dev", "--force"])).toThrow(
+      "Unknown option --force for release; allowed: --env, --dry-run",
+    );
+    expect(() => parseArgs(["release", "--force=yes"])).toThrow("Unknown option --force for release");
+  });
+  it("names the option whose value is missing, also when another option follows", () => {
+    expect(() => parseArgs(["plan-comment", "--env", "dev", "--pr"])).toThrow("--pr needs a value");
+    expect(() => parseArgs(["plan-comment", "--pr", "--dry-run"])).toThrow("--pr needs a value");
+    expect(() => parseArgs(["release", "--environment"])).toThrow("--environment needs a value");
+    expect(() => parseArgs(["release", "--env="])).toThrow("--env needs a value");
+    expect(() => parseArgs(["release", "--env", ""])).toThrow("--env needs a value");
+  });
+  it("refuses positional arguments, `--` and short options as usage errors", () => {
+    expect(() => parseArgs(["status", "dev"])).toThrow(UsageError);
+    expect(() => parseArgs(["status", "dev"])).toThrow('Unexpected argument "dev" for status');
+    expect(() => parseArgs(["status", "--env", "dev", "--"])).toThrow('Unexpected argument "--" for status');
+    expect(() => parseArgs(["status", "--", "x"])).toThrow('Unexpected argument "--" for status');
+    expect(() => parseArgs(["status", "-e", "dev"])).toThrow('Unexpected argument "-e" for status');
+  });
+  it("takes the same value twice and a flag twice", () => {
+    const a = parseArgs(["release", "--env", "dev", "--environment=dev", "--dry-run", "--dry-run"]);
+    expect(a).toEqual({ command: "release", values: { env: "dev" }, flags: new Set(["dry-run"]) });
+  });
+  it("takes values that start with a dash only in the --name=value form", () => {
+    expect(parseArgs(["deploy-affected", "--before=-x"]).values).toEqual({ before: "-x" });
+    expect(() => parseArgs(["deploy-affected", "--before", "-x"])).toThrow("--before needs a value");
   });
 });

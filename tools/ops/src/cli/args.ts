@@ -1,99 +1,117 @@
-/** Command-line parsing for the ops CLI. Pure. */
+/**
+ * Command-line parsing for the ops CLI: node:util parseArgs (strict) over the command table's options,
+ * with messages that name the offending option. Pure.
+ */
+import { type ParseArgsConfig, parseArgs as parseCommandLine } from "node:util";
+import { type CommandArgs, type OptionSpecs, UsageError } from "./command";
+import { COMMAND_TABLE, COMMANDS, type Command, isCommand } from "./commands";
 
-export const COMMANDS = [
-  "promote",
-  "status",
-  "run-image",
-  "plan-comment",
-  "affected-environments",
-  "deploy-affected",
-  "record-apply",
-  "release",
-] as const;
-export type Command = (typeof COMMANDS)[number];
-
-/** Options each command accepts: name -> takes a value. */
-const OPTIONS: Record<Command, Record<string, boolean>> = {
-  promote: { from: true, to: true, "expect-digest": true, "dry-run": false, emulator: false, json: false },
-  status: { env: true, json: false, drift: false, "database-url": true, emulator: false, "synth-dir": true },
-  "run-image": { env: true, port: true, detach: false, stop: false, emulator: false, "from-record": false },
-  "plan-comment": { env: true, pr: true, summary: true, "dry-run": false },
-  "affected-environments": { base: true, head: true },
-  "deploy-affected": { env: true, workflow: true, branch: true, before: true, "dry-run": false },
-  "record-apply": { env: true, commit: true, by: true, emulator: false },
-  release: { env: true, "dry-run": false },
-};
+export type { Command } from "./commands";
+export { COMMANDS } from "./commands";
+export { USAGE } from "./usage";
 
 /**
  * `--environment` is `--env` under another name: Nx's run-commands executor has an `env` option of its
  * own (an object), so `nx run ops:<target> -- --env dev` fails in Nx's schema check before the command
  * runs ("Property 'env' does not match the schema"). Through Nx use `-- --environment dev`.
  */
-const ENV_ALIAS = "environment";
-
-export interface ParsedArgs {
+/** A command line: the command and its options. */
+export interface ParsedArgs extends CommandArgs {
   readonly command: Command;
-  readonly values: Readonly<Record<string, string>>;
-  readonly flags: ReadonlySet<string>;
 }
 
-export const USAGE = `Usage: ops <command> [options]   (Nx: npx nx run ops:<command> -- [options])
-  --environment <env> is the same as --env; through Nx use --environment (Nx claims --env itself)
-  promote --from dev --to staging [--expect-digest sha256:..] [--dry-run] [--emulator] [--json]
-      promote the digest RUNNING in --from (ECS) to --to: verify it is in the registry, write
-      dist/deploy/<to>/image.json; only dev -> staging -> prod, one step at a time
-  status --env <dev|staging|prod> [--json] [--drift] [--database-url URL] [--emulator] [--synth-dir DIR]
-      deployed digest + git sha, task definition revision, task counts, rollout state, last migration,
-      last apply (state objects + apply record), drift (terraform plan -detailed-exitcode)
-  run-image --env <env> [--port 8080] [--detach] [--stop] [--emulator] [--from-record]
-      pull the digest deployed in <env> and run it on 127.0.0.1 against a throwaway local PostgreSQL
-  plan-comment --env <env> [--pr N] [--summary FILE] [--dry-run]
-      post stacks/out/plans/<env>/summary.md as the PR's sticky plan comment for <env>
-  affected-environments [--base SHA] [--head SHA]
-      JSON list of AWS environments a change needs planned (also to $GITHUB_OUTPUT)
-  deploy-affected --env <env> [--workflow deploy-dev.yml] [--branch main] [--before SHA] [--dry-run]
-      nx affected -t deploy -c <env> from the last successfully deployed commit
-  record-apply --env <env> [--commit SHA] [--by WHO] [--emulator]
-      write the apply record (commit, time, digest) beside the environment's state
-  release --env <env> [--dry-run]
-      deploy the digest in dist/deploy/<env>/image.json: migrate, apply + wait stable, smoke
-      (no build, no push; what promote hands over)`;
+export const ENV_ALIAS = "environment";
+
+type NodeOptions = NonNullable<ParseArgsConfig["options"]>;
+type Token = NonNullable<ReturnType<typeof parseCommandLine>["tokens"]>[number];
+type OptionToken = Extract<Token, { kind: "option" }>;
+
+/** The command's options for node:util, `--environment` included where the command takes `--env`. */
+function nodeOptions(options: OptionSpecs): NodeOptions {
+  const result: NodeOptions = {};
+  for (const [name, o] of Object.entries(options)) result[name] = { type: o.type };
+  if ("env" in options) result[ENV_ALIAS] = { type: "string" };
+  return result;
+}
+
+/** The option a token stands for: `--environment` is `env`. */
+function canonicalName(token: OptionToken, options: OptionSpecs): string {
+  return token.name === ENV_ALIAS && "env" in options ? "env" : token.name;
+}
+
+function unexpected(command: Command, arg: string): UsageError {
+  return new UsageError(`Unexpected argument ${JSON.stringify(arg)} for ${command}`);
+}
+
+function unknownOption(command: Command, name: string, options: OptionSpecs): Error {
+  const allowed = Object.keys(options)
+    .map((k) => `--${k}`)
+    .join(", ");
+  return new Error(`Unknown option --${name} for ${command}; allowed: ${allowed}`);
+}
+
+/** The first problem of a command line that strict parsing refused, in words that name the option. */
+function explain(command: Command, rest: readonly string[], options: OptionSpecs, refusal: unknown): Error {
+  const { tokens = [] } = parseCommandLine({
+    args: [...rest],
+    options: nodeOptions(options),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== "option") return unexpected(command, rest[token.index] ?? "--");
+    // Short options (-x) are not options of this CLI; old-style "unexpected argument" for them.
+    if (!token.rawName.startsWith("--")) return unexpected(command, rest[token.index]);
+    const name = canonicalName(token, options);
+    const spec = options[name];
+    if (!spec) return unknownOption(command, name, options);
+    if (spec.type === "boolean" && token.value !== undefined)
+      return new Error(`--${name} is a flag and takes no value`);
+    if (
+      spec.type === "string" &&
+      (token.value === undefined ||
+        (!token.inlineValue && token.value.length > 1 && token.value.startsWith("-")))
+    )
+      return new Error(`${token.rawName} needs a value`);
+  }
+  return new Error(`${command}: ${(refusal as Error).message}`);
+}
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [command, ...rest] = argv;
-  if (!command || !(COMMANDS as readonly string[]).includes(command)) {
-    throw new Error(
-      `Unknown command ${JSON.stringify(command ?? "")}; one of ${COMMANDS.join(", ")}\n${USAGE}`,
-    );
+  if (!command || !isCommand(command)) {
+    throw new UsageError(`Unknown command ${JSON.stringify(command ?? "")}; one of ${COMMANDS.join(", ")}`);
   }
-  const allowed = OPTIONS[command as Command];
+  const options = COMMAND_TABLE[command].options;
+  let tokens: Token[];
+  try {
+    tokens =
+      parseCommandLine({
+        args: [...rest],
+        options: nodeOptions(options),
+        strict: true,
+        allowPositionals: false,
+        tokens: true,
+      }).tokens ?? [];
+  } catch (refusal) {
+    throw explain(command, rest, options, refusal);
+  }
   const values: Record<string, string> = {};
   const flags = new Set<string>();
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (!a.startsWith("--"))
-      throw new Error(`Unexpected argument ${JSON.stringify(a)} for ${command}\n${USAGE}`);
-    const eq = a.indexOf("=");
-    const given = a.slice(2, eq === -1 ? undefined : eq);
-    const name = given === ENV_ALIAS && "env" in allowed ? "env" : given;
-    if (!(name in allowed)) {
-      throw new Error(
-        `Unknown option --${name} for ${command}; allowed: ${Object.keys(allowed)
-          .map((k) => `--${k}`)
-          .join(", ")}`,
-      );
-    }
-    if (allowed[name]) {
-      const v = eq === -1 ? rest[++i] : a.slice(eq + 1);
-      if (v === undefined || v === "" || (eq === -1 && v.startsWith("--")))
-        throw new Error(`--${given} needs a value`);
-      if (values[name] !== undefined && values[name] !== v)
-        throw new Error(`--${name} given twice with different values (${values[name]}, ${v})`);
-      values[name] = v;
-    } else {
-      if (eq !== -1) throw new Error(`--${name} is a flag and takes no value`);
+  for (const token of tokens) {
+    // `--` ends the options; this CLI takes no positional arguments after it either.
+    if (token.kind !== "option") throw unexpected(command, rest[token.index] ?? "--");
+    const name = canonicalName(token, options);
+    if (options[name]?.type === "boolean") {
       flags.add(name);
+      continue;
     }
+    const v = token.value;
+    if (v === undefined || v === "") throw new Error(`${token.rawName} needs a value`);
+    if (values[name] !== undefined && values[name] !== v)
+      throw new Error(`--${name} given twice with different values (${values[name]}, ${v})`);
+    values[name] = v;
   }
-  return { command: command as Command, values, flags };
+  return { command, values, flags };
 }

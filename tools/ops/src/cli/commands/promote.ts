@@ -1,0 +1,47 @@
+import { parseAwsEnvironment } from "../../lib/environments";
+import { locateService } from "../../lib/locate-service";
+import { promote } from "../../promote/promote";
+import type { CommandSpec } from "../command";
+import { bytesRegistry, info, out, requireValue, setGitHubOutput, synthOrUndefined } from "../context";
+
+export const promoteCommand: CommandSpec = {
+  summary: `promote the digest RUNNING in --from (ECS) to --to: verify it is in the registry, write
+dist/deploy/<to>/image.json; only dev -> staging -> prod, one step at a time`,
+  options: {
+    // Defaults to dev; usage shows it unbracketed, as the usual form of the command.
+    from: { type: "string", placeholder: "dev" },
+    to: { type: "string", placeholder: "staging" },
+    "expect-digest": { type: "string", placeholder: "sha256:..", optional: true },
+    "dry-run": { type: "boolean", optional: true },
+    emulator: { type: "boolean", optional: true },
+    json: { type: "boolean", optional: true },
+  },
+  async run(args, { repoRoot, workspace, environ }) {
+    const from = parseAwsEnvironment(args.values.from ?? "dev", "--from");
+    const to = parseAwsEnvironment(requireValue(args, "to"), "--to");
+    const result = await promote({
+      from,
+      to,
+      repoRoot,
+      expectDigest: args.values["expect-digest"],
+      dryRun: args.flags.has("dry-run"),
+      bytesRegistry: bytesRegistry(environ),
+      environ,
+      log: info,
+      locate: (env) =>
+        locateService(env, {
+          repoRoot: workspace,
+          synthesized: synthOrUndefined(workspace, env, environ),
+          environ,
+        }),
+    });
+    setGitHubOutput(environ, "digest", result.record.digest);
+    setGitHubOutput(environ, "reference", result.record.reference);
+    if (args.flags.has("json")) out(JSON.stringify(result, null, 2));
+    else
+      out(
+        `${from} -> ${to}: ${result.record.reference} (git ${result.record.gitSha})${result.written ? "" : " [dry run]"}`,
+      );
+    return 0;
+  },
+};

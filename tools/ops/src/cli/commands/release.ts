@@ -1,0 +1,62 @@
+import { spawnSync } from "node:child_process";
+import { imageRecordFile, readImageRecord } from "../../lib/deploy-records";
+import { parseAwsEnvironment } from "../../lib/environments";
+import { releaseSteps } from "../../promote/release-steps";
+import type { CommandSpec } from "../command";
+import { info, requireValue, runNpx } from "../context";
+
+/** The target names of an Nx project (`nx show project <project> --json`). */
+function projectTargets(workspace: string, project: string): string[] {
+  const r = spawnSync("npx", ["nx", "show", "project", project, "--json"], {
+    cwd: workspace,
+    encoding: "utf8",
+    env: { ...process.env, NX_DAEMON: "false" },
+  });
+  if (r.status !== 0) throw new Error(`nx show project ${project} failed:\n${r.stderr}`);
+  return Object.keys(
+    (JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as { targets?: object }).targets ?? {},
+  );
+}
+
+export const releaseCommand: CommandSpec = {
+  summary: `deploy the digest in dist/deploy/<env>/image.json: migrate, apply + wait stable, smoke
+(no build, no push; what promote hands over)`,
+  options: {
+    env: { type: "string", placeholder: "<env>" },
+    "dry-run": { type: "boolean", optional: true },
+  },
+  /** Exits with the first failing step's exit code; later steps are not run. */
+  async run(args, { repoRoot, workspace }) {
+    const env = parseAwsEnvironment(requireValue(args, "env"), "--env");
+    const file = imageRecordFile(repoRoot, env);
+    const record = readImageRecord(file);
+    if (!record)
+      throw new Error(`${file} does not exist: promote a digest to ${env} first (npx nx run ops:promote).`);
+    const steps = releaseSteps(
+      projectTargets(workspace, "sample-service"),
+      projectTargets(workspace, "stacks"),
+    );
+    info(
+      `releasing ${record.reference} to ${env}: ${steps.map((s) => `${s.project}:${s.target}`).join(" -> ")}`,
+    );
+    for (const s of steps) {
+      const nxArgs = [
+        "nx",
+        "run",
+        `${s.project}:${s.target}`,
+        "-c",
+        env,
+        "--excludeTaskDependencies",
+        "--outputStyle=static",
+      ];
+      info(`npx ${nxArgs.join(" ")}`);
+      if (args.flags.has("dry-run")) continue;
+      const code = runNpx(workspace, nxArgs);
+      if (code !== 0) {
+        info(`${s.project}:${s.target} failed: later steps were not run.`);
+        return code;
+      }
+    }
+    return 0;
+  },
+};
