@@ -29,6 +29,12 @@ describe("appEnvironment", () => {
     );
   });
 
+  it("refuses an unknown Nx configuration rather than falling back to PLATFORM_ENV", () => {
+    expect(() =>
+      appEnvironment([], { NX_TASK_TARGET_CONFIGURATION: "prdo", PLATFORM_ENV: "staging" }),
+    ).toThrow(/-c prdo.*must be one of local, dev, staging, prod/);
+  });
+
   it("refuses no environment at all", () => {
     expect(() => appEnvironment([], {})).toThrow(/must be one of .* \(got ""\)/);
   });

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { CONTEXT_ENV } from "cdktf";
-import { assertEnvironmentName, type EnvironmentName } from "./config";
+import { assertEnvironmentName, assertNxConfiguration, type EnvironmentName } from "./config";
 
 /** The cdktf context key that names the environment (`"context": {"env": "local"}` in cdktf.json). */
 export const ENV_CONTEXT_KEY = "env";
@@ -33,7 +33,11 @@ export function appEnvironment(
   argv: readonly string[],
   environ: NodeJS.ProcessEnv = process.env,
 ): EnvironmentName {
-  const chosen = argv[0] ?? (environ.PLATFORM_ENV || undefined) ?? contextEnvironment(environ);
+  const chosen =
+    argv[0] ??
+    assertNxConfiguration(environ) ??
+    (environ.PLATFORM_ENV || undefined) ??
+    contextEnvironment(environ);
   return assertEnvironmentName(chosen, APP_ENVIRONMENT_SOURCES);
 }
 

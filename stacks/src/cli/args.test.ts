@@ -31,6 +31,19 @@ describe("parseArgs", () => {
     );
   });
 
+  it("refuses an Nx configuration that is no environment instead of falling back to PLATFORM_ENV", () => {
+    // `PLATFORM_ENV=staging nx run stacks:synth -c prdo`: Nx ignores the unknown configuration.
+    expect(() =>
+      parseArgs(["synth"], { PLATFORM_ENV: "staging", NX_TASK_TARGET_CONFIGURATION: "prdo" }),
+    ).toThrow(
+      /nx configuration \(-c prdo\): environment must be one of local, dev, staging, prod \(got "prdo"\)/,
+    );
+  });
+
+  it("takes the environment from the Nx configuration (-c <env>)", () => {
+    expect(parseArgs(["plan"], { NX_TASK_TARGET_CONFIGURATION: "dev" }).env).toBe("dev");
+  });
+
   it("lets --env override PLATFORM_ENV", () => {
     expect(parseArgs(["plan", "--env=prod"], { PLATFORM_ENV: "dev" }).env).toBe("prod");
   });

@@ -1,4 +1,5 @@
 /** Command-line parsing for the stacks CLI. Pure: no I/O. */
+import { assertNxConfiguration } from "../config";
 
 export const COMMANDS = [
   "synth",
@@ -77,7 +78,7 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
       `Unknown command ${JSON.stringify(command ?? "")}; one of ${COMMANDS.join(", ")}\n${USAGE}`,
     );
   }
-  let env = environ.PLATFORM_ENV || undefined;
+  let env = assertNxConfiguration(environ) ?? (environ.PLATFORM_ENV || undefined);
   const stacks: string[] = [];
   const positional: string[] = [];
   const flags = { saved: false, foundation: false, allowProd: false, includeData: false, emulator: false };

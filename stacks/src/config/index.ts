@@ -16,6 +16,17 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 const RAW: Record<EnvironmentName, unknown> = { local, dev, staging, prod };
 
+/**
+ * Under Nx, `-c <name>` is the environment: Nx passes it to the task as NX_TASK_TARGET_CONFIGURATION and
+ * silently ignores a configuration the target does not define, so `-c prdo` would otherwise run with
+ * whatever PLATFORM_ENV the shell holds. Throws naming the allowed environments for an unknown one.
+ */
+export function assertNxConfiguration(environ: NodeJS.ProcessEnv): EnvironmentName | undefined {
+  const configuration = environ.NX_TASK_TARGET_CONFIGURATION?.trim();
+  if (!configuration) return undefined;
+  return assertEnvironmentName(configuration, `nx configuration (-c ${configuration})`);
+}
+
 /** Throws naming the allowed environments unless `name` is one of them. */
 export function assertEnvironmentName(name: string | undefined, source: string): EnvironmentName {
   if (!name || !(ENVIRONMENT_NAMES as readonly string[]).includes(name)) {

@@ -4,6 +4,7 @@ import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadToolchainEnv, toolchainCacheDir } from "@platform/toolchain";
 import { awsEndpointFromEnv } from "../lib/aws";
+import { parseEnvironment } from "../lib/environments";
 import { stacksCli, synthesizeEnvironment } from "../lib/stacks-cli";
 import type { SynthesizedEnvironment } from "../lib/synthesized-environment";
 import { type CommandArgs, UsageError } from "./command";
@@ -49,9 +50,22 @@ export function synthOrUndefined(
   return existsSync(stacksCli(repoRoot)) ? synthesizeEnvironment(repoRoot, env, { environ }) : undefined;
 }
 
-/** The option's value; `env` falls back to PLATFORM_ENV, which Nx configurations (-c <env>) set. */
-export function requireValue(args: CommandArgs, name: string): string {
-  const v = args.values[name] ?? (name === "env" ? process.env.PLATFORM_ENV?.trim() : undefined);
+/**
+ * The option's value; `env` falls back to the Nx configuration (-c <env>), then PLATFORM_ENV. Nx ignores
+ * a configuration the target lacks, so an unknown one is refused here rather than running elsewhere.
+ */
+export function requireValue(
+  args: CommandArgs,
+  name: string,
+  environ: NodeJS.ProcessEnv = process.env,
+): string {
+  const configuration = environ.NX_TASK_TARGET_CONFIGURATION?.trim();
+  const fallback =
+    name === "env"
+      ? (configuration && parseEnvironment(configuration, `nx configuration (-c ${configuration})`)) ||
+        environ.PLATFORM_ENV?.trim()
+      : undefined;
+  const v = args.values[name] ?? fallback;
   if (!v)
     throw new UsageError(
       `${args.command} needs --${name}${name === "env" ? " (or -c <env> through Nx)" : ""}`,
