@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CliRunner, isolatedEnv, makeWorkDir, PrivateMoto } from "./harness";
+import { CDKTF_WRAPPER, CliRunner, isolatedEnv, makeWorkDir, PrivateMoto } from "./harness";
 
 const BUCKET = "fargate-platform-tfstate";
 const DIGEST = (c: string) => `sha256:${c.repeat(64)}`;
@@ -15,6 +15,8 @@ const SERVICE_LOCK = "dev/service.tfstate.tflock";
 
 let moto: PrivateMoto;
 let cli: CliRunner;
+/** `npm run cdktf --`: the cdktf CLI on the root cdktf.json, synthesizing into the work dir. */
+let cdktf: CliRunner;
 let workDir: string;
 let env: NodeJS.ProcessEnv;
 
@@ -31,6 +33,11 @@ const summaryJson = () =>
     }>;
   };
 
+/** cdktf shows Terraform's colours (bold `Plan:`) even when piped. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escape sequences is the point
+const withoutColor = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
+const cdktfOut = () => path.join(workDir, "cdktf-cli");
+
 /** Fails with the CLI's output (the useful part of a failure) unless it exited with `code`. */
 function expectExit(run: { code: number; output: string }, code: number): void {
   if (run.code !== code)
@@ -42,6 +49,7 @@ beforeAll(async () => {
   moto = await PrivateMoto.start(workDir);
   env = { ...isolatedEnv(moto, workDir), PLATFORM_IMAGE_DIGEST: DIGEST("a") };
   cli = new CliRunner(env, path.join(workDir, "cli.log"));
+  cdktf = new CliRunner(env, path.join(workDir, "cli.log"), CDKTF_WRAPPER);
   process.stdout.write(`integration work dir: ${workDir} (cli.log, moto.log)\n`);
 }, 120_000);
 
@@ -107,6 +115,27 @@ describe("dev against the AWS emulator", () => {
     expect(service.service_url).toMatch(/^http:\/\/.+elb\.amazonaws\.com$/);
   });
 
+  it("`cdktf output` reads the same outputs from the state (the root cdktf.json, same app)", async () => {
+    // The CLI wraps long values at 80 columns, so compare its --outputs-file, not its stdout.
+    const outputsFile = path.join(workDir, "cdktf-output.json");
+    const run = await cdktf.run([
+      "output",
+      "service-dev",
+      "--env",
+      "dev",
+      "--output",
+      cdktfOut(),
+      "--outputs-file",
+      outputsFile,
+    ]);
+    expectExit(run, 0);
+    expect(withoutColor(run.stdout)).toContain("service_name = dev-sample-service");
+    const outputs = JSON.parse(fs.readFileSync(path.join(workDir, "out", "outputs", "dev.json"), "utf8"));
+    const fromCli = JSON.parse(fs.readFileSync(outputsFile, "utf8"))["service-dev"];
+    expect(fromCli.service_name).toBe(outputs.stacks["service-dev"].service_name);
+    expect(fromCli.image).toBe(outputs.stacks["service-dev"].image);
+  });
+
   it("lists the resources of every stack with `state list`", async () => {
     const run = await cli.run(["state", "--env", "dev", "list"]);
     expectExit(run, 0);
@@ -143,6 +172,24 @@ describe("dev against the AWS emulator", () => {
     expect(service?.replace).toBe(2); // the service's and the migration task's definitions
     for (const other of summaryJson().summaries.filter((x) => x.stack !== "service-dev"))
       expect(other.hasChanges).toBe(false);
+  });
+
+  it("`cdktf diff` of the changed stack shows the plan the review summary counts", async () => {
+    const service = summaryJson().summaries.find((x) => x.stack === "service-dev");
+    if (!service) throw new Error("summary.json has no service-dev");
+    const run = await cdktf.run(["diff", "service-dev", "--env", "dev", "--output", cdktfOut()], {
+      PLATFORM_IMAGE_DIGEST: DIGEST("b"),
+    });
+    expectExit(run, 0);
+    const plan = withoutColor(run.stdout);
+    // Terraform counts a replacement as one add and one destroy; the summary lists it apart.
+    expect(plan).toContain(
+      `Plan: ${service.add + service.replace} to add, ${service.change} to change, ${service.destroy + service.replace} to destroy.`,
+    );
+    // cdktf adds the construct path after the address: `# <address> (service/task-definition) must be replaced`.
+    expect(plan).toMatch(
+      /aws_ecs_task_definition\.service_task-definition_[0-9A-F]+ (\([^)]*\) )?must be replaced/,
+    );
   });
 
   it("lets only one of two concurrent applies hold the lock; the state stays valid", async () => {

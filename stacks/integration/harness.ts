@@ -8,6 +8,8 @@ import { loadToolchain, toolchainEnvFile } from "../src/cli/toolchain";
 export const STACKS_DIR = path.resolve(__dirname, "..");
 export const REPO_ROOT = path.resolve(STACKS_DIR, "..");
 const CLI = path.join(STACKS_DIR, "dist", "cli", "main.js");
+/** The cdktf CLI wrapper (`npm run cdktf --`), run on the root cdktf.json. */
+export const CDKTF_WRAPPER = path.join(STACKS_DIR, "dist", "cli", "cdktf-env.js");
 const MOTO_LAUNCHER = path.join(REPO_ROOT, "tools", "toolchain", "moto", "launcher.py");
 
 export interface CliRun {
@@ -102,14 +104,15 @@ export class CliRunner {
   constructor(
     private readonly baseEnv: NodeJS.ProcessEnv,
     private readonly logFile: string,
+    private readonly script: string = CLI,
   ) {}
 
   start(
     args: readonly string[],
     env: NodeJS.ProcessEnv = {},
   ): { child: ChildProcess; done: Promise<CliRun>; output: () => string } {
-    fs.appendFileSync(this.logFile, `\n$ stacks ${args.join(" ")}\n`);
-    const child = spawn(process.execPath, [CLI, ...args], {
+    fs.appendFileSync(this.logFile, `\n$ ${path.basename(this.script)} ${args.join(" ")}\n`);
+    const child = spawn(process.execPath, [this.script, ...args], {
       cwd: STACKS_DIR,
       env: { ...this.baseEnv, ...env },
       stdio: ["ignore", "pipe", "pipe"],

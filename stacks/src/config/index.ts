@@ -17,9 +17,10 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 const RAW: Record<EnvironmentName, unknown> = { local, dev, staging, prod };
 
 /**
- * Under Nx, `-c <name>` is the environment: Nx passes it to the task as NX_TASK_TARGET_CONFIGURATION and
- * silently ignores a configuration the target does not define, so `-c prdo` would otherwise run with
- * whatever PLATFORM_ENV the shell holds. Throws naming the allowed environments for an unknown one.
+ * Under Nx, `-c <name>` is the environment and wins over a PLATFORM_ENV the shell holds (Nx passes it as
+ * NX_TASK_TARGET_CONFIGURATION). Nx drops a configuration the target does not define before the task
+ * starts, so `-c prdo` is refused earlier, by the workspace plugin (tools/nx-plugin/src/plugin); this
+ * check catches a child process that inherits some other task's configuration.
  */
 export function assertNxConfiguration(environ: NodeJS.ProcessEnv): EnvironmentName | undefined {
   const configuration = environ.NX_TASK_TARGET_CONFIGURATION?.trim();

@@ -51,8 +51,9 @@ export function synthOrUndefined(
 }
 
 /**
- * The option's value; `env` falls back to the Nx configuration (-c <env>), then PLATFORM_ENV. Nx ignores
- * a configuration the target lacks, so an unknown one is refused here rather than running elsewhere.
+ * The option's value; `env` falls back to the Nx configuration (-c <env>), then PLATFORM_ENV. Nx drops a
+ * configuration the target lacks before the task starts; the workspace plugin refuses such a `-c` first
+ * (tools/nx-plugin/src/plugin), and an inherited one that is not an environment is refused here.
  */
 export function requireValue(
   args: CommandArgs,
