@@ -1,20 +1,36 @@
-import type { PreTasksExecution } from "@nx/devkit";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { type CreateNodes, createNodesFromFiles, type PreTasksExecution } from "@nx/devkit";
+import { normalizePluginOptions, type PlatformPluginOptions } from "./plugin-options";
 import { assertKnownConfigurations } from "./requested-configurations";
+import { parseServiceMarker, serviceTargets } from "./service-targets";
 
-/** Options of the workspace plugin in nx.json (`plugins[].options`). */
-export interface PlatformPluginOptions {
-  /** The environments; every `-c` must name one. Kept equal to stacks/src/config's ENVIRONMENT_NAMES (a test checks). */
-  readonly environments: readonly string[];
-}
+export type { PlatformPluginOptions } from "./plugin-options";
 
 export const name = "@platform/nx-plugin";
 
+/** Every `apps/<name>/service.json` makes its project a service with the deploy chain targets. */
+export const createNodes: CreateNodes<PlatformPluginOptions> = [
+  "apps/*/service.json",
+  (files, rawOptions, context) => {
+    const options = normalizePluginOptions(rawOptions);
+    return createNodesFromFiles(
+      (file) => {
+        const projectRoot = dirname(file);
+        const service = parseServiceMarker(file, readFileSync(join(context.workspaceRoot, file), "utf8"));
+        if (!options.chainServiceTypes.includes(service.type)) return {};
+        return { projects: { [projectRoot]: { targets: serviceTargets(projectRoot, service, options) } } };
+      },
+      files,
+      rawOptions,
+      context,
+    );
+  },
+];
+
 /** Refuses an unknown `-c` before any task runs (Nx would drop it and run the target unconfigured). */
-export const preTasksExecution: PreTasksExecution<PlatformPluginOptions> = (options, context) => {
-  const environments = options?.environments;
-  if (!environments || environments.length === 0) {
-    throw new Error(`${name}: nx.json plugin options need "environments" (the environment names)`);
-  }
+export const preTasksExecution: PreTasksExecution<PlatformPluginOptions> = (rawOptions, context) => {
+  const { environments } = normalizePluginOptions(rawOptions);
   // argv is [node, nx script, ...the words typed after `nx`].
   assertKnownConfigurations(context.argv.slice(2), environments);
 };

@@ -1,0 +1,52 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createNodes } from "./index";
+
+let workspaceRoot: string;
+
+function writeService(name: string, definition: object): string {
+  mkdirSync(join(workspaceRoot, "apps", name), { recursive: true });
+  writeFileSync(join(workspaceRoot, "apps", name, "service.json"), JSON.stringify(definition));
+  return `apps/${name}/service.json`;
+}
+
+beforeEach(() => {
+  workspaceRoot = mkdtempSync(join(tmpdir(), "nx-plugin-nodes-"));
+});
+afterEach(() => rmSync(workspaceRoot, { recursive: true, force: true }));
+
+describe("createNodes", () => {
+  const [pattern, create] = createNodes;
+  const context = () => ({ workspaceRoot, nxJsonConfiguration: {} });
+
+  it("matches every apps/<name>/service.json", () => {
+    expect(pattern).toBe("apps/*/service.json");
+  });
+
+  it("gives a web service the chain targets and a worker none yet", async () => {
+    const files = [
+      writeService("orders", { name: "orders", type: "web" }),
+      writeService("jobs", { name: "jobs", type: "worker" }),
+    ];
+    const results = Object.fromEntries(await create(files, { environments: ["local", "dev"] }, context()));
+    expect(
+      Object.keys(results["apps/orders/service.json"].projects?.["apps/orders"]?.targets ?? {}),
+    ).toContain("deploy");
+    expect(results["apps/jobs/service.json"].projects).toBeUndefined();
+  });
+
+  it("reports a broken service.json naming the file (Nx prints each file's error)", async () => {
+    mkdirSync(join(workspaceRoot, "apps", "bad"), { recursive: true });
+    writeFileSync(join(workspaceRoot, "apps", "bad", "service.json"), "{ nope");
+    const failure = await Promise.resolve()
+      .then(() => create(["apps/bad/service.json"], { environments: ["local"] }, context()))
+      .then(
+        () => undefined,
+        (error: { errors?: [string, Error][] }) => error,
+      );
+    expect(failure?.errors?.map(([file, error]) => `${file}: ${error.message}`)).toEqual([
+      expect.stringMatching(/^apps\/bad\/service\.json: apps\/bad\/service\.json: not valid JSON/),
+    ]);
+  });
+});

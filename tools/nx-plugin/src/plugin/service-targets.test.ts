@@ -1,0 +1,65 @@
+import { CHAIN_TARGETS, parseServiceMarker, serviceTargets } from "./service-targets";
+
+const OPTIONS = { environments: ["local", "dev"], defaultEnvironment: "local" };
+
+describe("serviceTargets", () => {
+  const targets = serviceTargets("apps/orders", { name: "orders", type: "web" }, OPTIONS);
+
+  it("infers every chain target", () => {
+    expect(Object.keys(targets)).toEqual([...CHAIN_TARGETS]);
+  });
+
+  it("gives every target after dockerize one configuration per environment and the default", () => {
+    for (const target of CHAIN_TARGETS.filter((t) => t !== "dockerize")) {
+      expect(targets[target].configurations).toEqual({
+        local: { environment: "local" },
+        dev: { environment: "dev" },
+      });
+      expect(targets[target].defaultConfiguration).toBe("local");
+    }
+  });
+
+  it("chains the steps in order: each depends on the one before", () => {
+    expect(targets.push.dependsOn).toContain("dockerize");
+    expect(targets.migrate.dependsOn).toEqual(["push"]);
+    expect(targets.apply.dependsOn).toContain("migrate");
+    expect(targets.smoke.dependsOn).toEqual(["apply"]);
+    expect(targets.deploy.dependsOn).toEqual(["smoke"]);
+  });
+
+  it("builds the image from the service's own staged context and records it under its name", () => {
+    expect(targets.dockerize.options.context).toBe("apps/orders/dist/image");
+    expect(targets.dockerize.outputs).toEqual(["{workspaceRoot}/dist/docker/orders"]);
+  });
+
+  it("caches nothing (the chain changes the world; Docker caches the image layers)", () => {
+    for (const target of CHAIN_TARGETS) expect(targets[target].cache).toBe(false);
+  });
+});
+
+describe("parseServiceMarker", () => {
+  it("reads name and type", () => {
+    expect(parseServiceMarker("apps/a/service.json", '{"name":"a","type":"worker","x":1}')).toEqual({
+      name: "a",
+      type: "worker",
+    });
+  });
+
+  it("refuses invalid JSON naming the file", () => {
+    expect(() => parseServiceMarker("apps/a/service.json", "{")).toThrow(
+      /apps\/a\/service\.json: not valid JSON/,
+    );
+  });
+
+  it("refuses a missing name naming the field", () => {
+    expect(() => parseServiceMarker("apps/a/service.json", '{"type":"web"}')).toThrow(
+      /apps\/a\/service\.json: name must be a non-empty string/,
+    );
+  });
+
+  it("refuses a missing type naming the field", () => {
+    expect(() => parseServiceMarker("apps/a/service.json", '{"name":"a"}')).toThrow(
+      /apps\/a\/service\.json: type must be a non-empty string/,
+    );
+  });
+});
