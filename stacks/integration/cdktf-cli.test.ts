@@ -99,7 +99,7 @@ describe("cdktf CLI on the root cdktf.json", () => {
 describe("the environment under Nx", () => {
   it("refuses `nx run stacks:synth -c prdo` naming the environments, even with PLATFORM_ENV set", () => {
     const outdir = path.join(workDir, "nx-prdo");
-    const e = { ...env(), PLATFORM_ENV: "staging", PLATFORM_SYNTH_OUTDIR: outdir };
+    const e: NodeJS.ProcessEnv = { ...env(), PLATFORM_ENV: "staging", PLATFORM_SYNTH_OUTDIR: outdir };
     for (const k of Object.keys(e)) if (k.startsWith("NX_TASK_")) delete e[k];
     const run = spawnSync(
       process.execPath,
