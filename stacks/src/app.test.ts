@@ -8,13 +8,15 @@ import { defineAwsStacks, defineEnvironmentStacks } from "./app";
 import { AWS_SERVICES_USED, serviceOfResourceType } from "./aws/endpoint-override";
 import { ENVIRONMENT_NAMES, loadEnvironmentConfig, loadSharedConfig } from "./config";
 import { settingsFromEnv } from "./settings";
-import { LocalAppStack } from "./stacks/local-app-stack";
 import { ServiceStack } from "./stacks/service-stack";
 
 /** A Terraform interpolation string, `${expr}`. */
 const tf = (expr: string) => `\${${expr}}`;
 const AWS_ENVS = ["dev", "staging", "prod"] as const;
 const EMULATOR = { AWS_ENDPOINT_URL: "http://127.0.0.1:4566" };
+/** The stacks of the repository's two services in dev. */
+const WEB = "service-sample-service-dev";
+const WORKER = "service-post-worker-dev";
 
 function s3Backend(json: TfJson) {
   return json.terraform.backend.s3;
@@ -28,30 +30,36 @@ describe("environments", () => {
       expect(Object.keys(stack.resource ?? {}).length).toBeGreaterThan(0);
   });
 
-  it("defines the AWS layers per environment, the registry shared", () => {
+  it("defines the AWS layers per environment, the registry shared, and one stack per service", () => {
     expect(Object.keys(synthEnv("dev").json)).toEqual([
       "bootstrap",
       "registry",
       "network-dev",
       "database-dev",
-      "service-dev",
+      "platform-dev",
+      "service-post-worker-dev",
+      "service-sample-service-dev",
     ]);
     expect(Object.keys(synthEnv("prod").json)).toEqual([
       "bootstrap",
       "registry",
       "network-prod",
       "database-prod",
-      "service-prod",
+      "platform-prod",
+      "service-post-worker-prod",
+      "service-sample-service-prod",
     ]);
   });
 
-  it("records the dependency order: database after network, service after all", () => {
+  it("records the dependency order: database and platform after network, each service after all layers", () => {
     const { defined } = synthEnv("dev");
     const deps = Object.fromEntries(
       defined.stacks.map((s) => [s.node.id, s.dependencies.map((d) => d.node.id)]),
     );
     expect(deps["database-dev"]).toEqual(["network-dev"]);
-    expect(deps["service-dev"]).toEqual(["registry", "network-dev", "database-dev"]);
+    expect(deps["platform-dev"]).toEqual(["network-dev"]);
+    for (const service of [WEB, WORKER])
+      expect(deps[service]).toEqual(["registry", "network-dev", "platform-dev", "database-dev"]);
   });
 });
 
@@ -68,7 +76,9 @@ describe("remote state", () => {
       registry: "shared/registry.tfstate",
       "network-dev": "dev/network.tfstate",
       "database-dev": "dev/database.tfstate",
-      "service-dev": "dev/service.tfstate",
+      "platform-dev": "dev/platform.tfstate",
+      [WEB]: "dev/service-sample-service.tfstate",
+      [WORKER]: "dev/service-post-worker.tfstate",
     });
   });
 
@@ -120,16 +130,16 @@ describe("remote state", () => {
 describe("endpoint override", () => {
   it("targets real AWS when AWS_ENDPOINT_URL is unset: no endpoints, no skip flags, no static keys", () => {
     const { json } = synthEnv("dev");
-    const provider = json["service-dev"].provider.aws[0];
+    const provider = json[WEB].provider.aws[0];
     expect(provider.endpoints).toBeUndefined();
     expect(provider.skip_credentials_validation).toBeUndefined();
     expect(provider.access_key).toBeUndefined();
-    expect(s3Backend(json["service-dev"]).endpoints).toBeUndefined();
+    expect(s3Backend(json[WEB]).endpoints).toBeUndefined();
   });
 
   it("points provider and backend at the emulator when AWS_ENDPOINT_URL is set", () => {
     const { json } = synthEnv("dev", EMULATOR);
-    const provider = json["service-dev"].provider.aws[0];
+    const provider = json[WEB].provider.aws[0];
     expect(provider).toEqual(
       expect.objectContaining({
         s3_use_path_style: true,
@@ -142,7 +152,7 @@ describe("endpoint override", () => {
     );
     for (const service of AWS_SERVICES_USED)
       expect(provider.endpoints[0][service]).toBe("http://127.0.0.1:4566");
-    expect(s3Backend(json["service-dev"])).toEqual(
+    expect(s3Backend(json[WEB])).toEqual(
       expect.objectContaining({
         endpoints: {
           s3: EMULATOR.AWS_ENDPOINT_URL,
@@ -164,13 +174,13 @@ describe("endpoint override", () => {
       resourcesOf(j["database-dev"], "aws_db_parameter_group")[0].lifecycle;
     expect(paramGroup(emulated)).toEqual({ create_before_destroy: true, ignore_changes: ["parameter"] });
     expect(paramGroup(real)).toEqual({ create_before_destroy: true });
-    expect(resourcesOf(emulated["service-dev"], "aws_ecs_service")[0].lifecycle.ignore_changes).toEqual([
+    expect(resourcesOf(emulated[WEB], "aws_ecs_service")[0].lifecycle.ignore_changes).toEqual([
       "availability_zone_rebalancing",
       "desired_count",
       "enable_ecs_managed_tags",
       "health_check_grace_period_seconds",
     ]);
-    expect(resourcesOf(real["service-dev"], "aws_ecs_service")[0].lifecycle.ignore_changes).toEqual([
+    expect(resourcesOf(real[WEB], "aws_ecs_service")[0].lifecycle.ignore_changes).toEqual([
       "availability_zone_rebalancing",
       "desired_count",
     ]);
@@ -178,7 +188,7 @@ describe("endpoint override", () => {
 
   it("uses the caller's credentials when the environment has them", () => {
     const { json } = synthEnv("dev", { ...EMULATOR, AWS_ACCESS_KEY_ID: "AKIA" });
-    expect(json["service-dev"].provider.aws[0].access_key).toBeUndefined();
+    expect(json[WEB].provider.aws[0].access_key).toBeUndefined();
   });
 
   it("rejects an endpoint that is not a URL, naming the variable", () => {
@@ -247,13 +257,99 @@ describe("bootstrap stack", () => {
   });
 });
 
-describe("service stack", () => {
+describe("registry stack", () => {
   const { json } = synthEnv("dev");
-  const svc = json["service-dev"];
 
-  it("deploys the image by digest from the shared registry's repository", () => {
-    const output = svc.output.image.value;
-    expect(output).toContain(`\${local.registry_outputs.repository_url}@${DIGEST_A}`);
+  it("holds one repository per service, named after it, with outputs named per service", () => {
+    expect(resourcesOf(json.registry, "aws_ecr_repository").map((r) => r.name)).toEqual([
+      "post-worker",
+      "sample-service",
+    ]);
+    expect(Object.keys(json.registry.output)).toEqual(
+      expect.arrayContaining(["sample_service_repository_url", "post_worker_repository_url"]),
+    );
+  });
+});
+
+describe("platform stack", () => {
+  const { json } = synthEnv("dev");
+  const platform = json["platform-dev"];
+
+  it("holds the environment's one cluster and one load balancer; no service stack creates either", () => {
+    expect(resourcesOf(platform, "aws_ecs_cluster").map((c) => c.name)).toEqual(["dev"]);
+    expect(resourcesOf(platform, "aws_lb").map((l) => l.name)).toEqual(["dev"]);
+    for (const service of [WEB, WORKER]) {
+      expect(resourcesOf(json[service], "aws_ecs_cluster")).toEqual([]);
+      expect(resourcesOf(json[service], "aws_lb")).toEqual([]);
+    }
+  });
+
+  it("answers 404 on the listener until a service's rule matches", () => {
+    expect(resourcesOf(platform, "aws_lb_listener")[0].default_action[0]).toEqual(
+      expect.objectContaining({ type: "fixed-response" }),
+    );
+  });
+
+  it("has no load balancer when no service is web", () => {
+    const shared = loadSharedConfig();
+    const settings = settingsFromEnv(shared, { PLATFORM_LOCAL_STATE_DIR: "/tmp/platform-test-state" });
+    const workers = loadServiceDefinitions(settings.repoRoot).filter((s) => s.type === "worker");
+    const dev = loadEnvironmentConfig("dev");
+    if (dev.kind !== "aws") throw new Error("dev must be an AWS environment");
+    const image = { digest: DIGEST_A, source: "test", placeholder: false };
+    const stacks = defineAwsStacks(
+      new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "stacks-test-")) }),
+      dev,
+      shared,
+      settings,
+      workers.map((definition) => ({ definition, image })),
+    );
+    const platformOnly = stacks.find((s) => s.node.id === "platform-dev");
+    if (!platformOnly) throw new Error("no platform stack");
+    const synthesized = JSON.parse(Testing.synth(platformOnly));
+    expect(resourcesOf(synthesized, "aws_lb")).toEqual([]);
+    expect(resourcesOf(synthesized, "aws_ecs_cluster")).toHaveLength(1);
+  });
+});
+
+describe("service stacks", () => {
+  const { json } = synthEnv("dev");
+  const svc = json[WEB];
+  const worker = json[WORKER];
+
+  it("deploys each service's image by digest from its own repository", () => {
+    expect(svc.output.image.value).toContain(
+      `\${local.registry_outputs.sample_service_repository_url}@${DIGEST_A}`,
+    );
+    expect(worker.output.image.value).toContain(
+      `\${local.registry_outputs.post_worker_repository_url}@${DIGEST_A}`,
+    );
+  });
+
+  it("runs every service in the platform's cluster", () => {
+    for (const stack of [svc, worker])
+      expect(resourcesOf(stack, "aws_ecs_service")[0].cluster).toBe(tf("local.platform_outputs.cluster_arn"));
+  });
+
+  it("gives the web service a listener rule and target group on the shared load balancer", () => {
+    const rule = resourcesOf(svc, "aws_lb_listener_rule")[0];
+    expect(rule.listener_arn).toBe(tf("local.platform_outputs.listener_arn"));
+    expect(rule.priority).toBe(1000);
+    expect(rule.condition).toEqual([{ path_pattern: { values: ["/*"] } }]);
+    expect(resourcesOf(svc, "aws_lb_target_group")).toHaveLength(1);
+  });
+
+  it("gives the worker no load balancer, no port and a security group that admits nothing", () => {
+    expect(resourcesOf(worker, "aws_lb_listener_rule")).toEqual([]);
+    expect(resourcesOf(worker, "aws_lb_target_group")).toEqual([]);
+    expect(resourcesOf(worker, "aws_ecs_service")[0].load_balancer).toBeUndefined();
+    const admitted = resourcesOf(worker, "aws_vpc_security_group_ingress_rule").filter(
+      (r) => r.security_group_id !== tf("local.database_outputs.db_security_group_id"),
+    );
+    expect(admitted).toEqual([]);
+    const container = JSON.parse(resourcesOf(worker, "aws_ecs_task_definition")[0].container_definitions)[0];
+    expect(container.portMappings ?? []).toEqual([]);
+    expect(worker.output.service_url.value).toBe("");
   });
 
   it("admits the service and migration tasks into the database security group", () => {
@@ -291,17 +387,16 @@ describe("service stack", () => {
     );
   });
 
-  it("names what apply --foundation targets: cluster, migration task family and its network access", () => {
-    const stack = synthEnv("dev").defined.stacks.find((s) => s instanceof ServiceStack) as ServiceStack;
+  it("names what apply --foundation targets: the migration task family and its network access", () => {
+    const stack = synthEnv("dev").defined.stacks.find((s) => s.node.id === WEB) as ServiceStack;
     expect(stack.foundationResources.map((r) => r.terraformResourceType)).toEqual([
-      "aws_ecs_cluster",
       "aws_ecs_task_definition",
       "aws_security_group",
       "aws_cloudwatch_log_group",
       "aws_vpc_security_group_ingress_rule",
       "aws_vpc_security_group_ingress_rule",
     ]);
-    expect(stack.foundationResources[1]).toBe(stack.service.migrationTaskDefinition);
+    expect(stack.foundationResources[0]).toBe(stack.service.migrationTaskDefinition);
   });
 
   it("ignores moto's availability_zone_rebalancing drift on the ECS service", () => {
@@ -320,9 +415,14 @@ describe("service stack", () => {
       fs.mkdirSync(path.join(repo, "apps", dir), { recursive: true });
       fs.copyFileSync(file, path.join(repo, "apps", dir, "service.json"));
     }
-    const { json: placeholder } = synthEnv("dev", { PLATFORM_IMAGE_DIGEST: "", PLATFORM_REPO_ROOT: repo });
+    const { json: placeholder } = synthEnv("dev", {
+      PLATFORM_IMAGE_DIGEST_SAMPLE_SERVICE: "",
+      PLATFORM_REPO_ROOT: repo,
+    });
     fs.rmSync(repo, { recursive: true, force: true });
-    expect(placeholder["service-dev"].output.image.value).toContain(`@sha256:${"0".repeat(64)}`);
+    expect(placeholder[WEB].output.image.value).toContain(`@sha256:${"0".repeat(64)}`);
+    // The worker's variable is still set by synthEnv: each service has its own input.
+    expect(placeholder[WORKER].output.image.value).toContain(`@${DIGEST_A}`);
   });
 });
 
@@ -336,7 +436,13 @@ describe("prod differs from dev only by config", () => {
   const prod = synthEnv("prod").json;
 
   it("has the same resource types in every layer", () => {
-    for (const layer of ["network", "database", "service"]) {
+    for (const layer of [
+      "network",
+      "database",
+      "platform",
+      "service-sample-service",
+      "service-post-worker",
+    ]) {
       expect(Object.keys(prod[`${layer}-prod`].resource).sort()).toEqual(
         Object.keys(dev[`${layer}-dev`].resource).sort(),
       );
@@ -373,8 +479,16 @@ describe("prod differs from dev only by config", () => {
       { ...prodConfig, name: "qa" },
       shared,
       settings,
-      image,
-      loadServiceDefinitions(settings.repoRoot),
+      // Per-environment sizes in service.json are keyed by name: they follow the rename too.
+      loadServiceDefinitions(settings.repoRoot).map((definition) => ({
+        definition: {
+          ...definition,
+          environments: Object.fromEntries(
+            Object.entries(definition.environments).map(([env, size]) => [env === "prod" ? "qa" : env, size]),
+          ),
+        },
+        image,
+      })),
     );
     for (const stack of renamed.filter((s) => s.node.id.endsWith("-qa"))) {
       const layer = stack.node.id.replace(/-qa$/, "");
@@ -386,8 +500,8 @@ describe("prod differs from dev only by config", () => {
   });
 
   it("sizes tasks from config", () => {
-    const devTask = resourcesOf(dev["service-dev"], "aws_ecs_task_definition")[0];
-    const prodTask = resourcesOf(prod["service-prod"], "aws_ecs_task_definition")[0];
+    const devTask = resourcesOf(dev[WEB], "aws_ecs_task_definition")[0];
+    const prodTask = resourcesOf(prod["service-sample-service-prod"], "aws_ecs_task_definition")[0];
     expect([devTask.cpu, devTask.memory]).toEqual(["256", "512"]);
     expect([prodTask.cpu, prodTask.memory]).toEqual(["1024", "2048"]);
   });
@@ -395,9 +509,11 @@ describe("prod differs from dev only by config", () => {
 
 describe("local environment", () => {
   const { json } = synthEnv("local");
+  const web = json["local-sample-service"];
+  const worker = json["local-post-worker"];
 
-  it("keeps the data volume in its own stack, protected from destroy", () => {
-    expect(Object.keys(json)).toEqual(["local-data", "local"]);
+  it("keeps the data volume in its own stack, protected from destroy, and one stack per service", () => {
+    expect(Object.keys(json)).toEqual(["local-data", "local", "local-post-worker", "local-sample-service"]);
     expect(resourcesOf(json["local-data"], "docker_volume")[0].lifecycle).toEqual({ prevent_destroy: true });
     expect(resourcesOf(json.local, "docker_volume")).toEqual([]);
   });
@@ -407,27 +523,48 @@ describe("local environment", () => {
     const defined = defineEnvironmentStacks(app, {
       env: "local",
       allowDataDestroy: true,
-      environ: { PLATFORM_IMAGE_DIGEST: DIGEST_A, PLATFORM_PROXY_IMAGE_DIGEST: DIGEST_A },
+      environ: { PLATFORM_IMAGE_DIGEST_SAMPLE_SERVICE: DIGEST_A, PLATFORM_PROXY_IMAGE_DIGEST: DIGEST_A },
     });
     const data = JSON.parse(Testing.synth(defined.stacks[0]));
     expect(resourcesOf(data, "docker_volume")[0].lifecycle).toEqual({ prevent_destroy: false });
   });
 
   it("stores state locally under the git-ignored state folder", () => {
-    expect(json.local.terraform.backend).toEqual({
-      local: { path: "/tmp/platform-test-state/local/local.tfstate" },
-    });
-    expect(json["local-data"].terraform.backend).toEqual({
-      local: { path: "/tmp/platform-test-state/local/local-data.tfstate" },
-    });
+    for (const stack of ["local", "local-data", "local-sample-service"]) {
+      expect(json[stack].terraform.backend).toEqual({
+        local: { path: `/tmp/platform-test-state/local/${stack}.tfstate` },
+      });
+    }
   });
 
-  it("runs the pushed service image by digest from the loopback registry and publishes the proxy port", () => {
-    const containers = resourcesOf(json.local, "docker_container");
-    const images = containers.map((c) => c.image);
-    expect(images).toContain(`127.0.0.1:5001/sample-service@${DIGEST_A}`);
-    expect(images.filter((i) => i === `127.0.0.1:5001/sample-service@${DIGEST_A}`)).toHaveLength(2);
-    expect(json.local.output.service_url.value).toBe("http://127.0.0.1:8080");
+  it("runs the pushed service image by digest from the loopback registry; the proxy publishes the port", () => {
+    const images = resourcesOf(web, "docker_container").map((c) => c.image);
+    expect(images).toEqual([
+      `127.0.0.1:5001/sample-service@${DIGEST_A}`,
+      `127.0.0.1:5001/sample-service@${DIGEST_A}`,
+    ]);
+    expect(web.output.service_url.value).toBe("http://127.0.0.1:8080");
+    expect(resourcesOf(json.local, "docker_container").map((c) => c.name)).toEqual(
+      expect.arrayContaining(["local-postgres"]),
+    );
+  });
+
+  it("routes the proxy to each web service by its alias, never to the worker", () => {
+    const proxy = resourcesOf(json.local, "docker_container").find((c) => String(c.image).includes("proxy"));
+    const routes = JSON.stringify(proxy?.env);
+    expect(routes).toContain("sample-service");
+    expect(routes).not.toContain("post-worker");
+  });
+
+  it("runs the worker with no published port and no URL, on the same network and database", () => {
+    const replicas = resourcesOf(worker, "docker_container");
+    expect(replicas.length).toBeGreaterThan(0);
+    for (const r of replicas) {
+      expect(r.ports).toBeUndefined();
+      expect(r.networks_advanced).toEqual([{ name: "local-platform", aliases: ["post-worker"] }]);
+      expect(r.env).toContain("PGHOST=local-postgres");
+    }
+    expect(worker.output.service_url.value).toBe("");
   });
 
   it("requires the Docker provider version the toolchain's mirror holds", () => {
@@ -437,21 +574,12 @@ describe("local environment", () => {
   });
 
   it("takes the database password from a sensitive variable, not from code", () => {
-    expect(json.local.variable.postgres_password).toEqual(expect.objectContaining({ sensitive: true }));
+    for (const stack of [json.local, web, worker])
+      expect(stack.variable.postgres_password).toEqual(expect.objectContaining({ sensitive: true }));
   });
 
-  it("names what apply --foundation targets: the network and PostgreSQL the migration container needs", () => {
-    const stack = synthEnv("local").defined.stacks.find((s) => s instanceof LocalAppStack) as LocalAppStack;
-    expect(stack.foundationResources.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`)).toEqual([
-      expect.stringMatching(/^docker_network\.network_/),
-      expect.stringMatching(/^docker_container\.postgres_container_/),
-    ]);
-  });
-
-  it("keeps replicas serving 2 s after SIGTERM, so the proxy's readiness polls see them draining first", () => {
-    const replicas = resourcesOf(json.local, "docker_container").filter((c) =>
-      String(c.image).includes("/sample-service@"),
-    );
+  it("keeps web replicas serving 2 s after SIGTERM, so the proxy's readiness polls see them draining first", () => {
+    const replicas = resourcesOf(web, "docker_container");
     expect(replicas).toHaveLength(2);
     for (const r of replicas) expect(r.env).toContain("SHUTDOWN_DRAIN_DELAY_MS=2000");
   });
@@ -470,12 +598,11 @@ describe("services as data", () => {
       config,
       shared,
       settings,
-      image,
-      list,
+      list.map((definition) => ({ definition, image })),
     );
-  const serviceJson = (stacks: ReturnType<typeof define>) => {
-    const stack = stacks.find((s) => s instanceof ServiceStack);
-    if (!stack) throw new Error("no service stack");
+  const serviceJson = (stacks: ReturnType<typeof define>, name = "sample-service") => {
+    const stack = stacks.find((s) => s instanceof ServiceStack && s.definition.name === name);
+    if (!stack) throw new Error(`no service stack of ${name}`);
     return JSON.parse(Testing.synth(stack)) as TfJson;
   };
 
@@ -509,17 +636,20 @@ describe("services as data", () => {
     expect(JSON.stringify(json)).not.toContain("PGHOST");
   });
 
-  it("refuses more web services than the chain deploys, naming them", () => {
+  it("gives a second web service its own stack and its own rule on the same load balancer", () => {
     const web = services.find((s) => s.type === "web");
     if (!web) throw new Error("no web service");
-    const twin = {
+    const admin = {
       ...web,
       name: "admin",
       root: "apps/admin",
       route: { hosts: ["admin.example.com"], priority: 5 },
     };
-    expect(() => define([web, twin])).toThrow(
-      /deploys exactly one web service for now; found 2 \(sample-service, admin\)/,
-    );
+    const stacks = define([web, admin]);
+    expect(stacks.map((s) => s.node.id)).toContain("service-admin-dev");
+    const rule = resourcesOf(serviceJson(stacks, "admin"), "aws_lb_listener_rule")[0];
+    expect(rule.priority).toBe(5);
+    expect(rule.condition).toEqual([{ host_header: { values: ["admin.example.com"] } }]);
+    expect(rule.listener_arn).toBe(tf("local.platform_outputs.listener_arn"));
   });
 });

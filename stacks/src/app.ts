@@ -8,16 +8,26 @@ import {
   type ServiceDefinition,
   type SharedConfig,
 } from "@platform/env-config";
+import { serviceStackName } from "@platform/toolchain";
 import { App, type TerraformStack } from "cdktf";
 import { ENVIRONMENT_NAMES, type EnvironmentName, loadEnvironmentConfig, loadSharedConfig } from "./config";
-import { type ImageInput, PROXY_IMAGE, resolveImageInput, SERVICE_IMAGE } from "./image-input";
+import {
+  type ImageInput,
+  type ImageSlot,
+  PROXY_IMAGE,
+  resolveImageInput,
+  serviceImageSlot,
+} from "./image-input";
 import { findRepoRoot, type PlatformSettings, settingsFromEnv } from "./settings";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DatabaseStack } from "./stacks/database-stack";
-import { LocalAppStack } from "./stacks/local-app-stack";
 import { LocalDataStack, localDataVolumeName } from "./stacks/local-data-stack";
+import { localServiceStackName } from "./stacks/local-names";
+import { LocalPlatformStack } from "./stacks/local-platform-stack";
+import { LocalServiceStack } from "./stacks/local-service-stack";
 import { NetworkStack } from "./stacks/network-stack";
-import { RegistryStack } from "./stacks/registry-stack";
+import { PlatformStack } from "./stacks/platform-stack";
+import { RegistryStack, repositoryNameOf } from "./stacks/registry-stack";
 import { ServiceStack } from "./stacks/service-stack";
 
 /** Name of the stack that creates the state bucket (local state, applied by `bootstrap` only). */
@@ -25,7 +35,7 @@ export const BOOTSTRAP_STACK = "bootstrap";
 /** Name of the registry stack shared by the AWS environments. */
 export const REGISTRY_STACK = "registry";
 
-/** State keys: `<env>/<layer>.tfstate`; the shared registry under `shared/`. */
+/** State keys: `<env>/<layer>.tfstate` (a service's: `<env>/service-<name>.tfstate`); the registry under `shared/`. */
 export function stateKey(env: string, layer: string): string {
   return `${env}/${layer}.tfstate`;
 }
@@ -39,14 +49,24 @@ export interface EnvironmentStacksOptions {
   readonly allowDataDestroy?: boolean;
 }
 
+/** A service the environment deploys, with the image its stack was synthesized with. */
+export interface DeployedService {
+  readonly definition: ServiceDefinition;
+  /** The image (a placeholder when none was pushed). */
+  readonly image: ImageInput;
+  readonly slot: ImageSlot;
+  /** The stack that deploys it: `service-<name>-<env>` (AWS) or the local app stack. */
+  readonly stackName: string;
+}
+
 /** What was defined for an environment. */
 export interface EnvironmentStacks {
   readonly env: EnvironmentName;
   readonly kind: "aws" | "local";
   /** Stacks in dependency order (bootstrap first for AWS environments). */
   readonly stacks: readonly TerraformStack[];
-  /** The service image the stacks were synthesized with (a placeholder when none was pushed). */
-  readonly image: ImageInput;
+  /** The services deployed, sorted by name, with their images. */
+  readonly services: readonly DeployedService[];
   /** Local env only: the proxy image. */
   readonly proxyImage?: ImageInput;
   readonly settings: PlatformSettings;
@@ -60,28 +80,30 @@ export function defineEnvironmentStacks(app: App, options: EnvironmentStacksOpti
   const settings = settingsFromEnv(shared, environ);
   // Service definitions are source: read them from this checkout, not from PLATFORM_REPO_ROOT, which
   // may point at an isolated directory holding only deploy records (the integration tests do that).
-  const services = loadServiceDefinitions(findRepoRoot());
-  assertServicesFitEnvironment(services, config, ENVIRONMENT_NAMES);
-  const image = resolveImageInput(options.env, settings.repoRoot, environ, SERVICE_IMAGE);
+  const definitions = loadServiceDefinitions(findRepoRoot());
+  assertServicesFitEnvironment(definitions, config, ENVIRONMENT_NAMES);
+  const imageOf = (definition: ServiceDefinition, stackName: string): DeployedService => {
+    const slot = serviceImageSlot(definition.name);
+    return {
+      definition,
+      slot,
+      stackName,
+      image: resolveImageInput(options.env, settings.repoRoot, environ, slot),
+    };
+  };
   if (config.kind === "local") {
     const proxyImage = resolveImageInput(options.env, settings.repoRoot, environ, PROXY_IMAGE);
-    const stacks = defineLocal(
-      app,
-      config,
-      deployedService(services, config.name),
-      settings,
-      environ,
-      image,
-      proxyImage,
-      options.allowDataDestroy ?? false,
-    );
-    return { env: options.env, kind: "local", stacks, image, proxyImage, settings };
+    const services = definitions.map((d) => imageOf(d, localServiceStackName(config.name, d.name)));
+    const allowDataDestroy = options.allowDataDestroy ?? false;
+    const stacks = defineLocal(app, config, services, settings, environ, proxyImage, allowDataDestroy);
+    return { env: options.env, kind: "local", stacks, services, proxyImage, settings };
   }
+  const services = definitions.map((d) => imageOf(d, serviceStackName(d.name, config.name)));
   return {
     env: options.env,
     kind: "aws",
-    stacks: defineAwsStacks(app, config, shared, settings, image, services),
-    image,
+    stacks: defineAwsStacks(app, config, shared, settings, services),
+    services,
     settings,
   };
 }
@@ -92,10 +114,8 @@ export function defineAwsStacks(
   config: AwsEnvironmentConfig,
   shared: SharedConfig,
   settings: PlatformSettings,
-  image: ImageInput,
-  services: readonly ServiceDefinition[],
+  services: readonly Pick<DeployedService, "definition" | "image">[],
 ): TerraformStack[] {
-  const service = deployedService(services, config.name);
   const tags = (layer: string) => ({
     ...shared.tags,
     ...config.tags,
@@ -114,6 +134,7 @@ export function defineAwsStacks(
     stateKey: REGISTRY_STATE_KEY,
     tags: { ...shared.tags, Layer: "registry", ManagedBy: "cdktf" },
     registry: shared.registry,
+    services: services.map((s) => s.definition),
   });
   const network = new NetworkStack(app, `network-${config.name}`, {
     ...common,
@@ -132,73 +153,82 @@ export function defineAwsStacks(
       })
     : undefined;
   database?.addDependency(network);
-  const serviceStack = new ServiceStack(app, `service-${config.name}`, {
+  const platform = new PlatformStack(app, `platform-${config.name}`, {
     ...common,
     config,
-    service,
-    stateKey: stateKey(config.name, "service"),
-    tags: tags("service"),
-    image,
-    registry: {
-      stateKey: registry.stateKey,
-      region: shared.region,
-      repositoryName: shared.registry.repositoryName,
-    },
+    stateKey: stateKey(config.name, "platform"),
+    tags: tags("platform"),
     networkStateKey: network.stateKey,
-    databaseStateKey: database?.stateKey,
+    loadBalancer: services.some((s) => s.definition.type === "web"),
   });
-  serviceStack.addDependency(registry);
-  serviceStack.addDependency(network);
-  if (database) serviceStack.addDependency(database);
-  return [bootstrap, registry, network, ...(database ? [database] : []), serviceStack];
-}
-
-/**
- * The service the AWS chain deploys. The chain (push, migrate, apply, the `service-<env>` stack and its
- * records) still handles one web service per environment; workers and further web services are
- * validated but not deployed yet (per-service stacks are the next step of the services model).
- */
-function deployedService(services: readonly ServiceDefinition[], env: string): ServiceDefinition {
-  const web = services.filter((s) => s.type === "web");
-  if (web.length !== 1) {
-    throw new Error(
-      `Environment ${env}: the deploy chain deploys exactly one web service for now; found ${web.length} (${web.map((s) => s.name).join(", ") || "none"}) in apps/*/service.json`,
-    );
-  }
-  return web[0];
+  platform.addDependency(network);
+  const serviceStacks = services.map(({ definition, image }) => {
+    const stack = new ServiceStack(app, serviceStackName(definition.name, config.name), {
+      ...common,
+      config,
+      service: definition,
+      stateKey: stateKey(config.name, `service-${definition.name}`),
+      tags: { ...tags("service"), Service: definition.name },
+      image,
+      registry: {
+        stateKey: registry.stateKey,
+        region: shared.region,
+        repositoryName: repositoryNameOf(shared.registry, definition.name),
+      },
+      networkStateKey: network.stateKey,
+      platformStateKey: platform.stateKey,
+      databaseStateKey: database?.stateKey,
+    });
+    for (const upstream of [registry, network, platform, ...(database ? [database] : [])])
+      stack.addDependency(upstream);
+    return stack;
+  });
+  return [bootstrap, registry, network, ...(database ? [database] : []), platform, ...serviceStacks];
 }
 
 function defineLocal(
   app: App,
   config: LocalEnvironmentConfig,
-  service: ServiceDefinition,
+  services: readonly DeployedService[],
   settings: PlatformSettings,
   environ: NodeJS.ProcessEnv,
-  image: ImageInput,
   proxyImage: ImageInput,
   allowDataDestroy: boolean,
 ): TerraformStack[] {
   const dockerProviderVersion = environ.PLATFORM_DOCKER_PROVIDER_VERSION?.trim() || undefined;
+  const registry = environ.PLATFORM_REGISTRY?.trim() || "127.0.0.1:5001";
   const data = new LocalDataStack(app, `${config.name}-data`, {
     config,
     localStateDir: settings.localStateDir,
     allowDataDestroy,
     dockerProviderVersion,
   });
-  const appStack = new LocalAppStack(app, config.name, {
+  const platform = new LocalPlatformStack(app, config.name, {
     config,
     localStateDir: settings.localStateDir,
     // The literal name, not data.volume's token: a token would make cdktf add a remote-state read.
     volume: { volumeName: localDataVolumeName(config.name) },
-    service,
-    serviceImage: image,
+    services: services.map((s) => s.definition),
     proxyImage,
-    registry: environ.PLATFORM_REGISTRY?.trim() || "127.0.0.1:5001",
+    registry,
     postgresImage: environ.POSTGRES_BASE_IMAGE?.trim() || "postgres:16-bookworm",
     dockerProviderVersion,
   });
-  appStack.addDependency(data);
-  return [data, appStack];
+  platform.addDependency(data);
+  const serviceStacks = services.map(({ definition, image, stackName }) => {
+    const stack = new LocalServiceStack(app, stackName, {
+      config,
+      localStateDir: settings.localStateDir,
+      service: definition,
+      image,
+      registry,
+      proxyUrl: platform.url,
+      dockerProviderVersion,
+    });
+    stack.addDependency(platform);
+    return stack;
+  });
+  return [data, platform, ...serviceStacks];
 }
 
 /** Default synth output directory of an environment: `stacks/cdktf.out/<env>`. */

@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { deployDir, imageDigestVariable, imageRecordFile, PLACEHOLDER_DIGEST } from "@platform/toolchain";
 
 /** Digest used for plan/validate when no image has been pushed yet; `apply` refuses it. */
-export const PLACEHOLDER_DIGEST = `sha256:${"0".repeat(64)}`;
+export { PLACEHOLDER_DIGEST } from "@platform/toolchain";
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const IMAGE_WITH_DIGEST = /^([^@\s]+)@(sha256:[0-9a-f]{64})$/;
@@ -21,20 +22,26 @@ export interface ImageInput {
 
 /** An image the stacks deploy by digest, and where its digest is read from. */
 export interface ImageSlot {
-  /** Variable that overrides the file, e.g. `PLATFORM_IMAGE_DIGEST`. */
+  /** Variable that overrides the file, e.g. `PLATFORM_IMAGE_DIGEST_SAMPLE_SERVICE`. */
   readonly variable: string;
-  /** File name under `dist/deploy/<env>/` written by the step that pushes the image. */
+  /** File under `dist/deploy/<env>/` written by the step that pushes the image, e.g. `web/image.json`. */
   readonly fileName: string;
   /** The step that writes the file, named in errors. */
   readonly producer: string;
 }
 
-/** The service image, written by `sample-service:push`. */
-export const SERVICE_IMAGE: ImageSlot = {
-  variable: "PLATFORM_IMAGE_DIGEST",
-  fileName: "image.json",
-  producer: "npx nx run sample-service:push -c <env>",
-};
+/**
+ * A service's image: `dist/deploy/<env>/<service>/image.json` written by `<service>:push`, overridden
+ * by `PLATFORM_IMAGE_DIGEST_<SERVICE>` (see @platform/toolchain's deploy records).
+ */
+export function serviceImageSlot(service: string): ImageSlot {
+  return {
+    variable: imageDigestVariable(service),
+    // serviceDeployDir's layout: dist/deploy/<env>/<service>/.
+    fileName: path.relative(deployDir("", ""), imageRecordFile("", "", service)),
+    producer: `npx nx run ${service}:push -c <env>`,
+  };
+}
 
 /** The local entry-point proxy image (packages/local/proxy), local environment only. */
 export const PROXY_IMAGE: ImageSlot = {
@@ -44,20 +51,20 @@ export const PROXY_IMAGE: ImageSlot = {
 };
 
 /** File the push step writes for an environment: `dist/deploy/<env>/<slot file>` at the repository root. */
-export function imageDigestFile(repoRoot: string, env: string, slot: ImageSlot = SERVICE_IMAGE): string {
+export function imageDigestFile(repoRoot: string, env: string, slot: ImageSlot): string {
   return path.join(repoRoot, "dist", "deploy", env, slot.fileName);
 }
 
 /**
- * Resolves the image to deploy: `PLATFORM_IMAGE_DIGEST` (`sha256:...` or `<repo>@sha256:...`) wins,
- * else the push step's `dist/deploy/<env>/image.json` (`{"image": "<repo>@sha256:..."}` or
- * `{"digest": "sha256:..."}`), else a placeholder. A malformed value throws naming where it came from.
+ * Resolves the image to deploy: the slot's variable (`sha256:...` or `<repo>@sha256:...`) wins, else
+ * the push step's file (`{"image": "<repo>@sha256:..."}` or `{"digest": "sha256:..."}`), else a
+ * placeholder. A malformed value throws naming where it came from.
  */
 export function resolveImageInput(
   env: string,
   repoRoot: string,
-  environ: NodeJS.ProcessEnv = process.env,
-  slot: ImageSlot = SERVICE_IMAGE,
+  environ: NodeJS.ProcessEnv,
+  slot: ImageSlot,
 ): ImageInput {
   const fromEnv = environ[slot.variable]?.trim();
   if (fromEnv) return parseImageReference(fromEnv, slot.variable);
@@ -86,12 +93,7 @@ function parseImageReference(value: string, source: string): ImageInput {
 }
 
 /** Throws a message telling the operator how to provide a digest when `image` is the placeholder. */
-export function assertImageForApply(
-  image: ImageInput,
-  env: string,
-  repoRoot: string,
-  slot: ImageSlot = SERVICE_IMAGE,
-): void {
+export function assertImageForApply(image: ImageInput, env: string, repoRoot: string, slot: ImageSlot): void {
   if (!image.placeholder) return;
   const file = path.relative(repoRoot, imageDigestFile(repoRoot, env, slot));
   throw new Error(

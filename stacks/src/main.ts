@@ -10,11 +10,12 @@ import { appEnvironment, cliOutdir } from "./app-environment";
 function main(): void {
   const env = appEnvironment(process.argv.slice(2));
   const result = synthEnvironment({ env, outdir: cliOutdir() });
-  const image = result.image.placeholder
-    ? "placeholder digest (no image pushed yet)"
-    : `${result.image.digest} from ${result.image.source}`;
+  const images = result.services.map(
+    ({ definition, image }) =>
+      `Image of ${definition.name}: ${image.placeholder ? "placeholder digest (no image pushed yet)" : `${image.digest} from ${image.source}`}\n`,
+  );
   process.stdout.write(
-    `Synthesized ${result.stacks.length} stacks of ${env} to ${result.outdir}: ${result.stacks.map((s) => s.node.id).join(", ")}\nService image: ${image}\n`,
+    `Synthesized ${result.stacks.length} stacks of ${env} to ${result.outdir}: ${result.stacks.map((s) => s.node.id).join(", ")}\n${images.join("")}`,
   );
 }
 

@@ -279,7 +279,7 @@ describe("parseSharedConfig", () => {
   const shared = () => ({
     stateBucket: "fargate-platform-tfstate",
     region: "eu-west-1",
-    registry: { repositoryName: "sample-service", keepTaggedImages: 30, expireUntaggedAfterDays: 7 },
+    registry: { repositoryPrefix: "platform/", keepTaggedImages: 30, expireUntaggedAfterDays: 7 },
   });
 
   it("accepts a valid shared config", () => {
@@ -292,9 +292,12 @@ describe("parseSharedConfig", () => {
     );
   });
 
-  it("rejects a bad repository name", () => {
+  it("rejects a bad repository prefix", () => {
     expect(() =>
-      parseSharedConfig({ ...shared(), registry: { ...shared().registry, repositoryName: "Sample" } }, FILE),
-    ).toThrow(/registry\.repositoryName: must be an ECR repository name/);
+      parseSharedConfig(
+        { ...shared(), registry: { ...shared().registry, repositoryPrefix: "Platform" } },
+        FILE,
+      ),
+    ).toThrow(/registry\.repositoryPrefix: must be empty or ECR namespace segments each ending in '\/'/);
   });
 });

@@ -307,12 +307,18 @@ const sharedSchema = z.strictObject({
   /** Region of the state bucket and of the shared registry. */
   region,
   registry: z.strictObject({
-    /** ECR repository name of the service image. */
-    repositoryName: z
+    /**
+     * Namespace in front of every service's ECR repository (`<prefix><service name>`), e.g.
+     * `"platform/"`; empty puts each service in a repository named after it.
+     * @default ""
+     */
+    repositoryPrefix: z
       .string({ error: "must be a string" })
-      .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
-        error: "must be an ECR repository name (lower-case letters, digits, '.', '_', '-', '/')",
-      }),
+      .regex(/^([a-z0-9]+([._-][a-z0-9]+)*\/)*$/, {
+        error:
+          "must be empty or ECR namespace segments each ending in '/' (lower-case letters, digits, '.', '_', '-'), e.g. \"platform/\"",
+      })
+      .default(""),
     /** Tagged images kept by the lifecycle policy. */
     keepTaggedImages: intRange(1, 1000),
     /** Days after which untagged images expire. */

@@ -1,7 +1,11 @@
 export { DOCKER_PROVIDER_BOUND_VERSION, pinDockerProviderVersion } from "./docker-provider-version";
 export { digestReference, type LocalImageDigest, pinnedReference } from "./image-reference";
 export { LocalNetwork, type LocalNetworkProps, type LocalNetworkRef } from "./local-network/local-network";
-export { LocalPostgres, type LocalPostgresProps } from "./local-postgres/local-postgres";
+export {
+  LocalPostgres,
+  type LocalPostgresProps,
+  postgresConnectionEnvironment,
+} from "./local-postgres/local-postgres";
 export {
   LocalProxy,
   type LocalProxyProps,

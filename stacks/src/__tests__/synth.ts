@@ -27,7 +27,8 @@ export function synthEnv(env: EnvironmentName, environ: NodeJS.ProcessEnv = {}):
   const defined = defineEnvironmentStacks(app, {
     env,
     environ: {
-      PLATFORM_IMAGE_DIGEST: DIGEST_A,
+      PLATFORM_IMAGE_DIGEST_SAMPLE_SERVICE: DIGEST_A,
+      PLATFORM_IMAGE_DIGEST_POST_WORKER: DIGEST_A,
       PLATFORM_PROXY_IMAGE_DIGEST: DIGEST_B,
       PLATFORM_LOCAL_STATE_DIR: "/tmp/platform-test-state",
       ...environ,

@@ -1,4 +1,4 @@
-import { parseArgs, selectStacks } from "./args";
+import { parseArgs, selectStacks, stacksOfServices } from "./args";
 import { terraformEnv } from "./terraform";
 import { parseEnvFile } from "./toolchain";
 
@@ -10,8 +10,10 @@ describe("parseArgs", () => {
       command: "apply",
       env: "dev",
       stacks: ["network", "service"],
+      services: [],
       saved: true,
       foundation: false,
+      skipUndeployed: false,
       allowProd: false,
       includeData: false,
       emulator: true,
@@ -60,6 +62,28 @@ describe("parseArgs", () => {
 
   it("rejects an option without its value", () => {
     expect(() => parseArgs(["plan", "--env"])).toThrow(/--env needs a value/);
+  });
+});
+
+describe("stacksOfServices", () => {
+  const deployed = [
+    { definition: { name: "web" }, stackName: "service-web-dev" },
+    { definition: { name: "post-worker" }, stackName: "service-post-worker-dev" },
+  ];
+  it("reads --service (repeatable, comma-separated)", () => {
+    expect(parseArgs(["apply", "--service", "web,post-worker", "--service=x"]).services).toEqual([
+      "web",
+      "post-worker",
+      "x",
+    ]);
+  });
+  it("maps each requested service to the stack that deploys it", () => {
+    expect(stacksOfServices(deployed, ["post-worker"], "dev")).toEqual(["service-post-worker-dev"]);
+  });
+  it("refuses an unknown service, listing the services", () => {
+    expect(() => stacksOfServices(deployed, ["api"], "dev")).toThrow(
+      /--service "api": no such service in dev; services: web, post-worker/,
+    );
   });
 });
 

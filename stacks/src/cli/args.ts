@@ -19,6 +19,8 @@ export interface CliArgs {
   readonly env?: string;
   /** Restrict to these stacks (names like `network-dev`, or layer names like `network`). */
   readonly stacks: readonly string[];
+  /** Restrict to the stacks that deploy these services (`--service sample-service`). */
+  readonly services: readonly string[];
   /** apply: use the plans saved by `plan` instead of planning again. */
   readonly saved: boolean;
   /**
@@ -26,6 +28,11 @@ export interface CliArgs {
    * cluster + migration task family when they do not exist yet; local: the data stack). No image needed.
    */
   readonly foundation: boolean;
+  /**
+   * apply: leave out the stacks of services with no image (never pushed, none given): an
+   * infrastructure-only deploy cannot deploy them, and their own chain will.
+   */
+  readonly skipUndeployed: boolean;
   /** destroy: required for prod. */
   readonly allowProd: boolean;
   /** destroy (local): also delete the data volume. */
@@ -51,6 +58,7 @@ Commands:
                             exit 0 = no changes, 2 = changes (or 0 with --changes-exit-code 0),
                             1 = error
   apply [--saved]           apply in dependency order (plans again, or applies the saved plans)
+  apply --skip-undeployed   leave out services with no image (for infrastructure-only deploys)
   apply --foundation        only what push and migrate need first (no image needed): registry,
                             network, database, and the service's cluster + migration task family
                             if they do not exist yet (local: the data volume)
@@ -64,6 +72,8 @@ Commands:
 Options:
   --env NAME                environment (default: $PLATFORM_ENV)
   --stack NAME              only this stack (repeatable; "network" means network-<env>)
+  --service NAME            only the stack that deploys this service (repeatable; AWS:
+                            service-<name>-<env>; local: the app stack)
   --emulator                use the toolchain's AWS emulator (AWS_ENDPOINT_URL from toolchain.env)`;
 
 export function usage(): string {
@@ -80,8 +90,16 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
   }
   let env = assertNxConfiguration(environ) ?? (environ.PLATFORM_ENV || undefined);
   const stacks: string[] = [];
+  const services: string[] = [];
   const positional: string[] = [];
-  const flags = { saved: false, foundation: false, allowProd: false, includeData: false, emulator: false };
+  const flags = {
+    saved: false,
+    foundation: false,
+    skipUndeployed: false,
+    allowProd: false,
+    includeData: false,
+    emulator: false,
+  };
   let changesExitCode = 2;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -92,8 +110,10 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
     };
     if (a === "--env" || a.startsWith("--env=")) env = value("--env");
     else if (a === "--stack" || a.startsWith("--stack=")) stacks.push(...value("--stack").split(","));
+    else if (a === "--service" || a.startsWith("--service=")) services.push(...value("--service").split(","));
     else if (a === "--saved") flags.saved = true;
     else if (a === "--foundation") flags.foundation = true;
+    else if (a === "--skip-undeployed") flags.skipUndeployed = true;
     else if (a === "--allow-prod") flags.allowProd = true;
     else if (a === "--include-data") flags.includeData = true;
     else if (a === "--emulator") flags.emulator = true;
@@ -104,7 +124,7 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
     } else if (a.startsWith("--")) throw new Error(`Unknown option ${a}\n${USAGE}`);
     else positional.push(a);
   }
-  return { command: command as Command, env, stacks, rest: positional, changesExitCode, ...flags };
+  return { command: command as Command, env, stacks, services, rest: positional, changesExitCode, ...flags };
 }
 
 /** Resolves `--stack` values (`network` or `network-dev`) against the synthesized stack names. */
@@ -114,5 +134,22 @@ export function selectStacks(all: readonly string[], requested: readonly string[
     if (all.includes(r)) return r;
     if (all.includes(`${r}-${env}`)) return `${r}-${env}`;
     throw new Error(`No stack ${JSON.stringify(r)} in ${env}; stacks: ${all.join(", ")}`);
+  });
+}
+
+/** The stacks that deploy `requested` services; an unknown service is refused naming the known ones. */
+export function stacksOfServices(
+  deployed: readonly { readonly definition: { readonly name: string }; readonly stackName: string }[],
+  requested: readonly string[],
+  env: string,
+): string[] {
+  return requested.map((name) => {
+    const found = deployed.find((s) => s.definition.name === name);
+    if (!found) {
+      throw new Error(
+        `--service ${JSON.stringify(name)}: no such service in ${env}; services: ${deployed.map((s) => s.definition.name).join(", ")} (apps/*/service.json)`,
+      );
+    }
+    return found.stackName;
   });
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BOOTSTRAP_STACK, REGISTRY_STACK } from "../app";
-import { assertImageForApply, PROXY_IMAGE, SERVICE_IMAGE } from "../image-input";
+import { assertImageForApply, PROXY_IMAGE } from "../image-input";
 import { bootstrapStatePath } from "../stacks/bootstrap-stack";
 import {
   planExitCode,
@@ -20,7 +20,8 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 /** What `plan` records next to the saved plans, read by `apply --saved`. */
 export interface SavedPlanIndex {
   readonly environment: string;
-  readonly image: string;
+  /** The image digest each service's stack was planned with, by service name. */
+  readonly images: Readonly<Record<string, string>>;
   readonly createdAt: string;
   readonly stacks: ReadonlyArray<{
     readonly name: string;
@@ -33,9 +34,10 @@ export function synth(ws: Workspace): number {
   log(`Synthesized ${ws.all.length} stacks of ${ws.env} to ${ws.synth.outdir}:`);
   for (const s of ws.all)
     log(`  ${s.name}${s.dependencies.length ? ` (after ${s.dependencies.join(", ")})` : ""}`);
-  log(
-    `Service image: ${ws.synth.image.placeholder ? "placeholder (nothing pushed yet)" : ws.synth.image.digest}`,
-  );
+  for (const { definition, image } of ws.synth.services)
+    log(
+      `Image of ${definition.name}: ${image.placeholder ? "placeholder (nothing pushed yet)" : image.digest}`,
+    );
   return 0;
 }
 
@@ -185,7 +187,10 @@ export async function plan(ws: Workspace): Promise<number> {
     errors,
     notes: upstreamNotes(stacks, state),
     context: [
-      `Service image: ${ws.synth.image.placeholder ? "placeholder (no image pushed yet; apply needs one)" : `\`${ws.synth.image.digest}\``}`,
+      ...ws.synth.services.map(
+        ({ definition, image }) =>
+          `Image of ${definition.name}: ${image.placeholder ? "placeholder (no image pushed yet; apply needs one)" : `\`${image.digest}\``}`,
+      ),
       `Target: ${ws.synth.settings.target.endpointUrl ? `AWS emulator at ${ws.synth.settings.target.endpointUrl}` : ws.synth.kind === "local" ? "local Docker engine" : "AWS"}`,
     ],
   });
@@ -193,7 +198,7 @@ export async function plan(ws: Workspace): Promise<number> {
   fs.writeFileSync(summaryFile, markdown);
   const index: SavedPlanIndex = {
     environment: ws.env,
-    image: ws.synth.image.digest,
+    images: imageDigests(ws),
     createdAt: new Date().toISOString(),
     stacks: planned.map((p) => ({
       name: p.stack.name,
@@ -212,12 +217,34 @@ export async function plan(ws: Workspace): Promise<number> {
   return code === 2 ? ws.args.changesExitCode : code;
 }
 
-function requireImages(ws: Workspace, stacks: readonly SynthesizedStack[]): void {
+/** With `--skip-undeployed`: `stacks` minus those of services without an image, each named. */
+function withoutUndeployed(ws: Workspace, stacks: SynthesizedStack[]): SynthesizedStack[] {
+  if (!ws.args.skipUndeployed) return stacks;
+  const undeployed = new Set(ws.synth.services.filter((s) => s.image.placeholder).map((s) => s.stackName));
+  for (const s of ws.synth.services.filter((x) => undeployed.has(x.stackName)))
+    log(`[${s.stackName}] skipped: ${s.definition.name} has no image yet (never deployed here)`);
+  return stacks.filter((s) => !undeployed.has(s.name));
+}
+
+/**
+ * The images `stacks` run must have been pushed: each selected service's (not for the foundation, whose
+ * migration task families start from a placeholder) and, locally, the proxy's with the platform stack.
+ */
+function requireImages(ws: Workspace, stacks: readonly SynthesizedStack[], services: boolean): void {
   const repoRoot = ws.synth.settings.repoRoot;
-  const deploysService = stacks.some((s) => s.name.startsWith("service-") || s.name === ws.env);
-  if (!deploysService) return;
-  assertImageForApply(ws.synth.image, ws.env, repoRoot, SERVICE_IMAGE);
-  if (ws.synth.proxyImage) assertImageForApply(ws.synth.proxyImage, ws.env, repoRoot, PROXY_IMAGE);
+  const names = new Set(stacks.map((s) => s.name));
+  if (services) {
+    for (const { image, slot, stackName } of ws.synth.services)
+      if (names.has(stackName)) assertImageForApply(image, ws.env, repoRoot, slot);
+  }
+  const proxied = ws.synth.services.some((s) => s.definition.type === "web");
+  if (ws.synth.proxyImage && proxied && names.has(ws.env))
+    assertImageForApply(ws.synth.proxyImage, ws.env, repoRoot, PROXY_IMAGE);
+}
+
+/** The digest each service's stack was synthesized with, by service name. */
+function imageDigests(ws: Workspace): Record<string, string> {
+  return Object.fromEntries(ws.synth.services.map((s) => [s.definition.name, s.image.digest]));
 }
 
 function readSavedIndex(ws: Workspace): SavedPlanIndex | undefined {
@@ -232,14 +259,15 @@ function readSavedIndex(ws: Workspace): SavedPlanIndex | undefined {
 export async function apply(ws: Workspace): Promise<number> {
   const foundation = ws.args.foundation;
   if (foundation && ws.args.saved) throw new Error("--foundation and --saved cannot be combined");
-  const stacks = foundation ? ws.foundationStacks() : ws.selected();
-  if (!foundation) requireImages(ws, stacks);
+  const stacks = withoutUndeployed(ws, foundation ? ws.foundationStacks() : ws.selected());
+  requireImages(ws, stacks, !foundation);
   const saved = ws.args.saved ? readSavedIndex(ws) : undefined;
   if (ws.args.saved && !saved)
     throw new Error(`--saved: no saved plans in ${ws.paths.plansDir}; run plan first`);
-  if (saved && saved.image !== ws.synth.image.digest) {
+  const current = imageDigests(ws);
+  if (saved && JSON.stringify(saved.images) !== JSON.stringify(current)) {
     throw new Error(
-      `--saved: the plans were made for image ${saved.image}, but the current input is ${ws.synth.image.digest}; run plan again`,
+      `--saved: the plans were made for images ${JSON.stringify(saved.images)}, but the current inputs are ${JSON.stringify(current)}; run plan again`,
     );
   }
   const changedUpstream = new Set<string>();

@@ -6,11 +6,10 @@ import { BOOTSTRAP_STACK, type SynthResult, synthEnvironment } from "../app";
 import type { EnvironmentName } from "../config";
 import type { PlatformSettings } from "../settings";
 import { bootstrapStatePath } from "../stacks/bootstrap-stack";
-import { LocalAppStack } from "../stacks/local-app-stack";
 import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "../stacks/local-data-stack";
 import { ServiceStack } from "../stacks/service-stack";
 import type { CliArgs } from "./args";
-import { selectStacks } from "./args";
+import { selectStacks, stacksOfServices } from "./args";
 import { dependencyOrder, readManifest, type SynthesizedStack } from "./stack-order";
 import { runTerraform, type TerraformResult } from "./terraform";
 import type { Toolchain } from "./toolchain";
@@ -66,16 +65,24 @@ export class Workspace {
     this.paths = artifactPaths(this.synth.settings.repoRoot, env);
   }
 
-  /** Stacks an operation works on: the selection (`--stack`), else all but the bootstrap stack. */
+  /**
+   * Stacks an operation works on: the selection (`--stack`, and the stacks deploying the `--service`s),
+   * else all but the bootstrap stack.
+   */
   public selected(): SynthesizedStack[] {
     const names = this.all.map((s) => s.name).filter((n) => n !== BOOTSTRAP_STACK);
-    const chosen = new Set(selectStacks(names, this.args.stacks, this.env));
+    const requested = [
+      ...this.args.stacks,
+      ...stacksOfServices(this.synth.services, this.args.services, this.env),
+    ];
+    const chosen = new Set(selectStacks(names, requested, this.env));
     return this.all.filter((s) => chosen.has(s.name));
   }
 
   /**
-   * Stacks `apply --foundation` touches: AWS: registry, network, database and (targeted) the service;
-   * local: the data stack and (targeted) the network and PostgreSQL the migration container needs.
+   * Stacks `apply --foundation` touches: AWS: registry, network, database, platform and (targeted) every
+   * service's migration task family; local: the data stack and the platform stack (network, PostgreSQL,
+   * proxy), no service's containers.
    */
   public foundationStacks(): SynthesizedStack[] {
     if (this.synth.kind === "local")
@@ -86,7 +93,7 @@ export class Workspace {
   /** Resource addresses `apply --foundation` targets in a stack; undefined = the whole stack. */
   public foundationTargets(name: string): string[] | undefined {
     const stack = this.synth.stacks.find((s) => s.node.id === name);
-    if (!(stack instanceof ServiceStack || stack instanceof LocalAppStack)) return undefined;
+    if (!(stack instanceof ServiceStack)) return undefined;
     return stack.foundationResources.map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`);
   }
 
@@ -201,7 +208,13 @@ export class Workspace {
       if (s.name === BOOTSTRAP_STACK) continue;
       stacks[s.name] = await this.outputs(s);
     }
-    const doc: OutputsDocument = { environment: this.env, generatedAt: new Date().toISOString(), stacks };
+    const services = Object.fromEntries(this.synth.services.map((s) => [s.definition.name, s.stackName]));
+    const doc: OutputsDocument = {
+      environment: this.env,
+      generatedAt: new Date().toISOString(),
+      services,
+      stacks,
+    };
     fs.mkdirSync(path.dirname(this.paths.outputsFile), { recursive: true });
     fs.writeFileSync(this.paths.outputsFile, `${JSON.stringify(doc, null, 2)}\n`);
     return doc;
@@ -317,5 +330,7 @@ export function adoptCheckoutState(
 export interface OutputsDocument {
   readonly environment: string;
   readonly generatedAt: string;
+  /** The stack that deploys each service, by service name (how a chain step finds its own outputs). */
+  readonly services: Record<string, string>;
   readonly stacks: Record<string, Record<string, unknown>>;
 }

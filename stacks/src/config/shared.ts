@@ -7,6 +7,6 @@ import type { SharedConfigInput } from "@platform/env-config";
 export const shared = {
   stateBucket: "fargate-platform-tfstate",
   region: "eu-west-1",
-  registry: { repositoryName: "sample-service", keepTaggedImages: 30, expireUntaggedAfterDays: 7 },
+  registry: { repositoryPrefix: "", keepTaggedImages: 30, expireUntaggedAfterDays: 7 },
   tags: { Project: "fargate-platform" },
 } satisfies SharedConfigInput;

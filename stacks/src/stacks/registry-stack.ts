@@ -1,31 +1,47 @@
-import type { SharedConfig } from "@platform/env-config";
+import type { ServiceDefinition, SharedConfig } from "@platform/env-config";
 import { ContainerRegistry } from "@platform/registry";
 import type { Construct } from "constructs";
 import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
-import type { RegistryOutputs } from "./stack-outputs";
+import { prefixRegistryOutputs } from "./stack-outputs";
 
 export interface RegistryStackProps extends AwsLayerStackProps {
   readonly registry: SharedConfig["registry"];
+  /** Every service of the repository: each gets its own repository. */
+  readonly services: readonly Pick<ServiceDefinition, "name">[];
+}
+
+/** ECR repository name of a service: `<repositoryPrefix><service name>`. */
+export function repositoryNameOf(registry: SharedConfig["registry"], service: string): string {
+  return `${registry.repositoryPrefix}${service}`;
 }
 
 /**
- * `registry`: the service's ECR repository, shared by all AWS environments (one image, promoted by
- * digest), with its own state key `shared/registry.tfstate`.
+ * `registry`: one ECR repository per service, shared by all AWS environments (an image is built once
+ * and promoted by digest), with its own state key `shared/registry.tfstate`. Outputs are named per
+ * service (`<service>_repository_url`, see `registryOutputName`).
  */
 export class RegistryStack extends AwsLayerStack {
-  public readonly registry: ContainerRegistry;
+  /** The repository of each service, by service name. */
+  public readonly registries: ReadonlyMap<string, ContainerRegistry>;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
     super(scope, id, props);
-    this.registry = new ContainerRegistry(this, "registry", {
-      repositoryName: props.registry.repositoryName,
-      maxTaggedImages: props.registry.keepTaggedImages,
-      untaggedExpiryDays: props.registry.expireUntaggedAfterDays,
-    });
-    this.exportOutputs<RegistryOutputs>({
-      repository_url: this.registry.repositoryUrl,
-      repository_arn: this.registry.repositoryArn,
-      repository_name: this.registry.repositoryName,
-    });
+    const registries = new Map<string, ContainerRegistry>();
+    for (const service of props.services) {
+      const registry = new ContainerRegistry(this, `registry-${service.name}`, {
+        repositoryName: repositoryNameOf(props.registry, service.name),
+        maxTaggedImages: props.registry.keepTaggedImages,
+        untaggedExpiryDays: props.registry.expireUntaggedAfterDays,
+      });
+      registries.set(service.name, registry);
+      this.exportOutputs(
+        prefixRegistryOutputs(service.name, {
+          repository_url: registry.repositoryUrl,
+          repository_arn: registry.repositoryArn,
+          repository_name: registry.repositoryName,
+        }),
+      );
+    }
+    this.registries = registries;
   }
 }

@@ -14,39 +14,50 @@ import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
 import {
   databasePlaceholders,
   networkPlaceholders,
+  platformLoadBalancerPlaceholders,
+  platformPlaceholders,
+  prefixRegistryOutputs,
+  type RegistryOutputs,
+  registryOutputName,
   registryPlaceholders,
   type ServiceOutputs,
 } from "./stack-outputs";
 
 export interface ServiceStackProps extends Omit<AwsLayerStackProps, "region"> {
   readonly config: AwsEnvironmentConfig;
-  /** The service (its `service.json`): sizes, port, health check, environment, migration command. */
+  /** The service (its `service.json`): type, sizes, port, route, environment, migration command. */
   readonly service: ServiceDefinition;
   /** Image digest to deploy (a placeholder for synth/plan before the first push). */
   readonly image: ImageInput;
-  /** The shared registry stack's state key and region. */
+  /** The shared registry stack's state key and region, and this service's repository name in it. */
   readonly registry: { readonly stateKey: string; readonly region: string; readonly repositoryName: string };
   readonly networkStateKey: string;
+  /** State key of `platform-<env>`: the shared cluster and load balancer. */
+  readonly platformStateKey: string;
   /** State key of `database-<env>`; required when the service has `database: true`. */
   readonly databaseStateKey?: string;
 }
 
-/** Name of the ECS service (also cluster, ALB, task family, log group) of a service in an environment. */
+/** Name of the ECS service (also task family, log group, role prefix) of a service in an environment. */
 export function serviceName(env: string, service: string): string {
   return `${env}-${service}`;
 }
 
 /**
- * `service-<env>`: cluster, ALB, Fargate service with autoscaling, and the migration task family. Reads
- * the registry, network and database stacks' outputs from their state, and admits its task and
- * migration security groups into the database here, so the database layer needs nothing from above.
- * moto's `availability_zone_rebalancing` drift on the ECS service is ignored by the construct
+ * `service-<name>-<env>`: one service's Fargate service with autoscaling and its migration task family,
+ * in the shared cluster of `platform-<env>`. A web service adds its target group and listener rule to
+ * the shared load balancer; a worker has no load balancer and its security group admits nothing.
+ * Reads the registry, network, platform and database stacks' outputs from their state, and admits its
+ * task and migration security groups into the database here, so the layers below need nothing from
+ * above. moto's `availability_zone_rebalancing` drift on the ECS service is ignored by the construct
  * (lifecycle ignore_changes), so a second plan against the emulator shows no changes.
  */
 export class ServiceStack extends AwsLayerStack {
   public readonly service: FargateService;
+  /** The service definition this stack deploys. */
+  public readonly definition: ServiceDefinition;
   /**
-   * What the migrate step needs before the first image exists: cluster, migration task family (with its
+   * What the migrate step needs before the first image exists: the migration task family (with its
    * roles and log group, pulled in as dependencies), migration security group, database ingress.
    * `apply --foundation` applies only these (terraform -target) into an empty environment.
    */
@@ -55,18 +66,29 @@ export class ServiceStack extends AwsLayerStack {
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { ...props, region: props.config.region });
     const { config, service } = props;
+    this.definition = service;
     const name = serviceName(config.name, service.name);
     const size = resolveServiceSize(service, config.name, config.serviceDefaults);
     const registry = this.readUpstream(
       "registry",
       props.registry.stateKey,
-      registryPlaceholders(props.registry.region, props.registry.repositoryName),
+      prefixRegistryOutputs(
+        service.name,
+        registryPlaceholders(props.registry.region, props.registry.repositoryName),
+      ),
     );
+    const repositoryOutput = (key: keyof RegistryOutputs & string) =>
+      Token.asString(registry[registryOutputName(service.name, key)]);
     const network = this.readUpstream(
       "network",
       props.networkStateKey,
       networkPlaceholders(config.network.vpcCidr, config.network.azCount),
     );
+    // A worker reads the load balancer's outputs too (unused locals): one shape for every service.
+    const platform = this.readUpstream("platform", props.platformStateKey, {
+      ...platformPlaceholders(config.region, config.name),
+      ...platformLoadBalancerPlaceholders(config.region, config.name),
+    });
     if (service.database && !props.databaseStateKey) {
       throw new Error(
         `${service.root}/service.json: database: true, but ${config.name} has no database stack`,
@@ -77,27 +99,42 @@ export class ServiceStack extends AwsLayerStack {
         ? this.readUpstream("database", props.databaseStateKey, databasePlaceholders(config.region))
         : undefined;
 
+    const web =
+      service.type === "web" && service.route
+        ? {
+            ingress: {
+              kind: "sharedLoadBalancer" as const,
+              listenerArn: Token.asString(platform.listener_arn),
+              loadBalancerSecurityGroupId: Token.asString(platform.load_balancer_security_group_id),
+              loadBalancerArnSuffix: Token.asString(platform.load_balancer_arn_suffix),
+              loadBalancerUrl: Token.asString(platform.load_balancer_url),
+              rule: service.route,
+            },
+            containerPort: service.port ?? DEFAULT_SERVICE_PORT,
+            healthCheckPath: service.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
+          }
+        : { ingress: { kind: "none" as const } };
+
     this.service = new FargateService(this, "service", {
       name,
+      ...web,
+      cluster: { arn: platform.cluster_arn, name: platform.cluster_name },
       network: {
         vpcId: network.vpc_id,
         publicSubnetIds: network.public_subnet_ids,
         privateSubnetIds: network.private_subnet_ids,
       },
       image: {
-        repositoryUrl: registry.repository_url,
-        repositoryArn: registry.repository_arn,
+        repositoryUrl: repositoryOutput("repository_url"),
+        repositoryArn: repositoryOutput("repository_arn"),
         digest: props.image.digest,
       },
       cpu: size.cpu,
       memoryMiB: size.memoryMiB,
-      containerPort: service.port ?? DEFAULT_SERVICE_PORT,
-      healthCheckPath: service.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
       desiredCount: size.desiredCount,
       autoscaling: size.autoscaling,
       migrationCommand: service.migrationCommand,
       logRetentionDays: config.logRetentionDays,
-      certificateArn: config.certificateArn,
       environment: {
         ...service.environment,
         ...(database && {
@@ -134,7 +171,6 @@ export class ServiceStack extends AwsLayerStack {
       ingress.push(rule);
     }
     this.foundationResources = [
-      ...(this.service.ecsCluster ? [this.service.ecsCluster] : []),
       this.service.migrationTaskDefinition,
       this.service.migrationSecurityGroup,
       this.service.logGroup,
@@ -150,8 +186,8 @@ export class ServiceStack extends AwsLayerStack {
       s.containerName,
     );
     this.exportOutputs<ServiceOutputs>({
-      // A web service on its own ALB always has a URL; this stack deploys web services only for now.
-      service_url: config.domain ? `https://${config.domain}` : (s.url ?? ""),
+      // A worker has no URL: the empty string says so (readers of a worker's stack do not ask for one).
+      service_url: service.type !== "web" ? "" : config.domain ? `https://${config.domain}` : (s.url ?? ""),
       cluster_arn: s.cluster.arn,
       cluster_name: s.cluster.name,
       service_name: s.service.name,

@@ -1,3 +1,5 @@
+import { serviceOutputName } from "@platform/toolchain";
+
 /**
  * The outputs each layer exports and its readers consume, with the placeholders a reader uses while the
  * upstream stack has not been applied. One place, so producer and consumer cannot drift apart.
@@ -7,10 +9,19 @@ export type OutputValues = Record<string, string | number | string[]>;
 /** Account id inside placeholder ARNs: clearly fake, and Terraform's ARN validators accept it. */
 const PLACEHOLDER_ACCOUNT = "000000000000";
 
+/** One service's repository in the shared registry stack. */
 export interface RegistryOutputs extends OutputValues {
   repository_url: string;
   repository_arn: string;
   repository_name: string;
+}
+
+/**
+ * The registry stack holds every service's repository, so its outputs carry the service:
+ * `<service with _ for ->_<key>`, e.g. `post_worker_repository_url` (the chain reads the same names).
+ */
+export function registryOutputName(service: string, key: keyof RegistryOutputs & string): string {
+  return serviceOutputName(service, key);
 }
 
 export function registryPlaceholders(region: string, repositoryName: string): RegistryOutputs {
@@ -19,6 +30,13 @@ export function registryPlaceholders(region: string, repositoryName: string): Re
     repository_arn: `arn:aws:ecr:${region}:${PLACEHOLDER_ACCOUNT}:repository/${repositoryName}`,
     repository_name: repositoryName,
   };
+}
+
+/** `RegistryOutputs` of one service under the registry stack's names for them. */
+export function prefixRegistryOutputs(service: string, outputs: RegistryOutputs): OutputValues {
+  return Object.fromEntries(
+    Object.entries(outputs).map(([key, value]) => [registryOutputName(service, key), value]),
+  );
 }
 
 export interface NetworkOutputs extends OutputValues {
@@ -58,7 +76,42 @@ export function databasePlaceholders(region: string): DatabaseOutputs {
   };
 }
 
-/** What the service layer exports: the URL, and everything the migrate step needs for RunTask. */
+/**
+ * What `platform-<env>` exports: the shared cluster, and (when the environment has web services) the
+ * shared load balancer's listener and security group that each web service attaches its rule to.
+ */
+export interface PlatformOutputs extends OutputValues {
+  cluster_arn: string;
+  cluster_name: string;
+}
+
+export interface PlatformLoadBalancerOutputs extends OutputValues {
+  listener_arn: string;
+  load_balancer_arn_suffix: string;
+  load_balancer_security_group_id: string;
+  load_balancer_url: string;
+}
+
+export function platformPlaceholders(region: string, env: string): PlatformOutputs {
+  return {
+    cluster_arn: `arn:aws:ecs:${region}:${PLACEHOLDER_ACCOUNT}:cluster/${env}`,
+    cluster_name: env,
+  };
+}
+
+export function platformLoadBalancerPlaceholders(region: string, env: string): PlatformLoadBalancerOutputs {
+  return {
+    listener_arn: `arn:aws:elasticloadbalancing:${region}:${PLACEHOLDER_ACCOUNT}:listener/app/${env}/0000000000000000/0000000000000000`,
+    load_balancer_arn_suffix: `app/${env}/0000000000000000`,
+    load_balancer_security_group_id: "sg-00000000",
+    load_balancer_url: `http://${env}.placeholder.invalid`,
+  };
+}
+
+/**
+ * What a service's stack exports: its URL (empty for a worker), and everything the migrate step needs
+ * for RunTask. Names repeat across service stacks; readers pick the stack of their service.
+ */
 export interface ServiceOutputs extends OutputValues {
   service_url: string;
   cluster_arn: string;

@@ -38,6 +38,9 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
   let moto: PrivateMoto;
   let env: NodeJS.ProcessEnv;
   let deploy: NxRun;
+  let workerDeploy: NxRun | undefined;
+  /** sample-service's task definition before post-worker's deploy (which must not touch it). */
+  let webTaskDefinitionBeforeWorker: string | undefined;
   let chainStarted: number;
 
   beforeAll(async () => {
@@ -63,6 +66,12 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
     console.log(
       `cold deploy of dev into an empty emulated account: ${deploy.seconds.toFixed(1)} s (log: ${logFile})`,
     );
+    // The second service, a worker, on the same cluster: its chain touches only its own stack.
+    if (deploy.code === 0) {
+      webTaskDefinitionBeforeWorker = await runningTaskDefinition("sample-service");
+      workerDeploy = await nx(["run", "post-worker:deploy", "-c", "dev"], env, logFile);
+    }
+    console.log(`post-worker deploy of dev: ${workerDeploy?.seconds.toFixed(1)} s`);
   });
 
   afterAll(async () => {
@@ -72,16 +81,60 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
       await docker(["network", "rm", "platform-run-image-dev"], [1]);
     } finally {
       moto?.stop();
-      if (deploy?.code === 0) rmSync(workDir, { recursive: true, force: true });
+      if (deploy?.code === 0 && workerDeploy?.code === 0) rmSync(workDir, { recursive: true, force: true });
     }
   });
 
   const aws = () => awsClientConfig(REGION, { AWS_ENDPOINT_URL: moto.endpoint });
-  const outputs = () => StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
+  const outputsFile = () => join(workDir, "out", "outputs", "dev.json");
+  /** One service's view of the outputs: the layers' and its own stack's. */
+  const serviceOutputs = (service = "sample-service") =>
+    StackOutputs.load(outputsFile(), "test", { service, environment: "dev" });
+
+  /** The task definition the ECS service of `service` runs. */
+  async function runningTaskDefinition(service: string): Promise<string | undefined> {
+    const outputs = serviceOutputs(service);
+    const ecs = new ECSClient(aws());
+    try {
+      const found = await ecs.send(
+        new DescribeServicesCommand({
+          cluster: outputs.string("cluster_arn"),
+          services: [outputs.string("service_name")],
+        }),
+      );
+      return found.services?.[0]?.taskDefinition;
+    } finally {
+      ecs.destroy();
+    }
+  }
 
   it("succeeds", () => {
     if (deploy.code !== 0)
       throw new Error(`the chain failed (see ${logFile}):\n${deploy.output.slice(-4000)}`);
+  });
+
+  it("deploys the worker into the same cluster, with no load balancer, applying only its own stack", async () => {
+    if (workerDeploy?.code !== 0)
+      throw new Error(`post-worker's chain failed (see ${logFile}):\n${workerDeploy?.output.slice(-4000)}`);
+    const worker = serviceOutputs("post-worker");
+    expect(worker.string("cluster_arn")).toBe(serviceOutputs().string("cluster_arn"));
+    const ecs = new ECSClient(aws());
+    try {
+      const found = await ecs.send(
+        new DescribeServicesCommand({
+          cluster: worker.string("cluster_arn"),
+          services: [worker.string("service_name")],
+        }),
+      );
+      expect(found.services?.[0]).toMatchObject({ status: "ACTIVE", loadBalancers: [] });
+    } finally {
+      ecs.destroy();
+    }
+    expect(workerDeploy.output).toContain("skipped: post-worker has no migrations");
+    expect(workerDeploy.output).toContain("SKIPPED (no URL): post-worker has no URL");
+    expect(workerDeploy.output).toContain("=== apply service-post-worker-dev");
+    expect(workerDeploy.output).not.toContain("=== apply service-sample-service-dev");
+    expect(await runningTaskDefinition("sample-service")).toBe(webTaskDefinitionBeforeWorker);
   });
 
   it("runs pre-flight, foundation, push, migrate, apply, smoke and the summary in that order", () => {
@@ -101,8 +154,8 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
   });
 
   it("puts the pushed digest into ECR and into the service's and the migration family's task definitions", async () => {
-    const image = readPushedImage(join(workDir, "dist", "deploy", "dev", "image.json"));
-    const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
+    const image = readPushedImage(join(workDir, "dist", "deploy", "dev", "sample-service", "image.json"));
+    const outputs = serviceOutputs();
     expect(image.repository).toBe(outputs.string("repository_url"));
     const ecr = new ECRClient(aws());
     const ecs = new ECSClient(aws());
@@ -139,11 +192,11 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
 
   it("ran the migration as a one-off task of the new image, recorded with its exit code", async () => {
     const record = JSON.parse(
-      readFileSync(join(workDir, "dist", "deploy", "dev", "migration.json"), "utf8"),
+      readFileSync(join(workDir, "dist", "deploy", "dev", "sample-service", "migration.json"), "utf8"),
     ) as MigrationRecord;
-    const image = readPushedImage(join(workDir, "dist", "deploy", "dev", "image.json"));
+    const image = readPushedImage(join(workDir, "dist", "deploy", "dev", "sample-service", "image.json"));
     expect(record).toMatchObject({ succeeded: true, exitCode: 0, reference: image.reference });
-    const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
+    const outputs = serviceOutputs();
     const ecs = new ECSClient(aws());
     try {
       const task = (
@@ -164,12 +217,12 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
   });
 
   it("prints the service URL as the summary's last line", () => {
-    const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
+    const outputs = serviceOutputs();
     expect(deploy.output).toContain(`sample-service: ${outputs.string("service_url")}\n`);
   });
 
   it("stacks:deploy (infrastructure only) in a checkout without image.json keeps the image the service runs", async () => {
-    const pushed = readPushedImage(join(workDir, "dist", "deploy", "dev", "image.json"));
+    const pushed = readPushedImage(join(workDir, "dist", "deploy", "dev", "sample-service", "image.json"));
     const freshCheckout = join(workDir, "fresh-checkout");
     const infra = await nx(
       ["run", "stacks:deploy", "-c", "dev"],
@@ -182,13 +235,13 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
       `no image pushed in this checkout: keeping the deployed ${pushed.reference}`,
     );
     expect(infra.output).toMatch(/stable: 1 deployment\(s\)/);
-    const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
+    const outputs = serviceOutputs();
     expect(outputs.string("image")).toBe(pushed.reference);
   });
 
   // The operator's view of what the chain deployed, as deploy-dev.yml runs it after a deploy:
   // ops:record-apply (GITHUB_SHA = the deployed commit), then stacks:status, here with --json and --drift.
-  const pushedImage = () => readPushedImage(join(workDir, "dist", "deploy", "dev", "image.json"));
+  const pushedImage = () => readPushedImage(join(workDir, "dist", "deploy", "dev", "sample-service", "image.json"));
   const deployedCommit = () => pushedImage().gitSha.replace(/-dirty$/, "");
   const status = async (): Promise<{ run: NxRun; status: EnvironmentStatus }> => {
     const run = await nx(["run", "stacks:status", "-c", "dev", "--", "--json", "--drift"], env, logFile);
@@ -208,7 +261,7 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
     if (run.code !== 0) throw new Error(`stacks:status failed (see ${logFile}):\n${run.output.slice(-4000)}`);
 
     const image = pushedImage();
-    const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
+    const outputs = serviceOutputs();
     const ecs = new ECSClient(aws());
     let taskDefinition: string | undefined;
     try {
@@ -244,7 +297,14 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
     expect(s.migration.record).toMatchObject({ succeeded: true, exitCode: 0, reference: image.reference });
     expect(s.migration.databaseNote).toBe("not read (pass --database-url)");
 
-    const stacks = ["network-dev", "database-dev", "registry", "service-dev"];
+    const stacks = [
+      "network-dev",
+      "database-dev",
+      "registry",
+      "platform-dev",
+      "service-post-worker-dev",
+      "service-sample-service-dev",
+    ];
     expect(s.stacks.map((st) => st.stack).sort()).toEqual([...stacks].sort());
     expect(s.stacks.every((st) => st.applied && (st.resources ?? 0) > 0)).toBe(true);
     const newest = s.stacks
@@ -261,8 +321,8 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
       expect(d).toMatchObject({ exitCode: 0, drifted: false, summary: "No changes.", changes: [] });
   });
 
-  it("stacks:status --drift reports a tag changed by hand on the ECS service as drift of service-dev", async () => {
-    const outputs = StackOutputs.load(join(workDir, "out", "outputs", "dev.json"), "test");
+  it("stacks:status --drift reports a tag changed by hand on the ECS service as drift of its stack only", async () => {
+    const outputs = serviceOutputs();
     const ecs = new ECSClient(aws());
     try {
       const service = (
@@ -286,7 +346,7 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
         const { run, status: s } = await status();
         expect(run.code).not.toBe(0); // exit 2 on drift: Nx reports the target as failed
         const drifted = s.drift?.filter((d) => d.drifted) ?? [];
-        expect(drifted.map((d) => d.stack)).toEqual(["service-dev"]);
+        expect(drifted.map((d) => d.stack)).toEqual(["service-sample-service-dev"]);
         expect(drifted[0]).toMatchObject({
           exitCode: 2,
           summary: "Plan: 0 to add, 1 to change, 0 to destroy.",
@@ -337,10 +397,10 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
       try {
         const td = (
           await ecs.send(
-            new DescribeTaskDefinitionCommand({ taskDefinition: outputs().string("task_definition_arn") }),
+            new DescribeTaskDefinitionCommand({ taskDefinition: serviceOutputs().string("task_definition_arn") }),
           )
         ).taskDefinition;
-        const app = td?.containerDefinitions?.find((c) => c.name === outputs().string("container_name"));
+        const app = td?.containerDefinitions?.find((c) => c.name === serviceOutputs().string("container_name"));
         expect(containerEnv.get("PORT")).toBe(String(app?.portMappings?.[0]?.containerPort));
         const database = new Set(["PGHOST", "PGPORT", "PGDATABASE", "PGSSLMODE"]);
         for (const e of app?.environment ?? []) {

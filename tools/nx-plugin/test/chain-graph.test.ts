@@ -90,6 +90,15 @@ describe("nx affected -t deploy", () => {
     }
   });
 
+  it("deploys only post-worker for a change in apps/post-worker: nothing of sample-service, no infrastructure deploy", () => {
+    const tasks = affected("apps/post-worker/src/worker.ts");
+    for (const t of ["build", "dockerize", "push", "migrate", "apply", "smoke", "deploy"]) {
+      expect(tasks).toContain(`post-worker:${t}`);
+    }
+    expect(tasks.filter((t) => t.startsWith("sample-service:"))).toEqual([]);
+    expect(tasks).not.toContain("stacks:deploy");
+  });
+
   it("deploys nothing for a README change", () => {
     expect(affected("README.md")).toEqual([]);
   });

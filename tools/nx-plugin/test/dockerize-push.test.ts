@@ -21,6 +21,7 @@ describe("dockerize + push (local) against the real engine and loopback registry
   const dockerizeOptions = () =>
     normalizeDockerizeOptions(
       {
+        service: "sample-service",
         dockerfile: "Dockerfile",
         context: ".",
         imageName,
@@ -34,6 +35,7 @@ describe("dockerize + push (local) against the real engine and loopback registry
   const pushOptions = (imageFile = join(out, "image.json")) =>
     normalizePushOptions(
       {
+        service: "sample-service",
         environment: "local",
         imageFile,
         outputFile: join(out, "deploy", "image.json"),

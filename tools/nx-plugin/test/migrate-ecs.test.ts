@@ -55,6 +55,7 @@ describe("migrate and wait-stable against emulated ECS (moto)", () => {
     normalizeMigrateOptions(
       {
         environment: "dev",
+        service: "sample-service",
         imageFile: join(dir, "image.json"),
         outputsFile: join(dir, "outputs.json"),
         outputFile: join(dir, "migration.json"),
@@ -139,7 +140,7 @@ describe("migrate and wait-stable against emulated ECS (moto)", () => {
     });
     writeJsonFile(join(dir, "outputs.json"), {
       stacks: {
-        "service-dev": {
+        "service-sample-service-dev": {
           cluster_arn: clusterArn,
           service_name: `${name}-svc`,
           container_name: "app",
@@ -221,7 +222,7 @@ describe("migrate and wait-stable against emulated ECS (moto)", () => {
 
   it("names the missing stack output before anything changes", async () => {
     writeJsonFile(join(dir, "outputs-partial.json"), {
-      stacks: { "service-dev": { cluster_arn: clusterArn } },
+      stacks: { "service-sample-service-dev": { cluster_arn: clusterArn } },
     });
     await expect(
       migrateAws({ ...options(), outputsFile: join(dir, "outputs-partial.json") }, process.env, log),
@@ -236,6 +237,7 @@ describe("migrate and wait-stable against emulated ECS (moto)", () => {
     );
     const stable = await waitStable({
       environment: "dev",
+      service: "sample-service",
       outputs,
       image: JSON.parse(readFileSync(join(dir, "image.json"), "utf8")),
       timeoutSeconds: 30,
@@ -255,6 +257,7 @@ describe("migrate and wait-stable against emulated ECS (moto)", () => {
     await expect(
       waitStable({
         environment: "dev",
+        service: "sample-service",
         outputs,
         image: other,
         timeoutSeconds: 5,

@@ -30,7 +30,13 @@ describe("migrate (local): the service image's migrate command against PostgreSQ
     (await docker(["exec", `${name}-db`, "psql", "-U", "postgres", "-d", "app", "-tAc", sql])).stdout.trim();
   const options = (image: string, output: string) =>
     normalizeMigrateOptions(
-      { environment: "local", imageFile: image, outputsFile: join(dir, "outputs.json"), outputFile: output },
+      {
+        environment: "local",
+        service: "sample-service",
+        imageFile: image,
+        outputsFile: join(dir, "outputs.json"),
+        outputFile: output,
+      },
       WORKSPACE_ROOT,
     );
 
@@ -55,6 +61,7 @@ describe("migrate (local): the service image's migrate command against PostgreSQ
     const built = await dockerize(
       normalizeDockerizeOptions(
         {
+          service: "sample-service",
           context: STAGED_CONTEXT,
           imageName: name,
           outputFile: join(dir, "good", "built.json"),
@@ -68,6 +75,7 @@ describe("migrate (local): the service image's migrate command against PostgreSQ
     good = await push(
       normalizePushOptions(
         {
+          service: "sample-service",
           environment: "local",
           imageFile: join(dir, "good", "built.json"),
           outputFile: join(dir, "good", "image.json"),
@@ -98,6 +106,7 @@ describe("migrate (local): the service image's migrate command against PostgreSQ
     broken = await push(
       normalizePushOptions(
         {
+          service: "sample-service",
           environment: "local",
           imageFile: join(dir, "broken", "built.json"),
           outputFile: join(dir, "broken", "image.json"),

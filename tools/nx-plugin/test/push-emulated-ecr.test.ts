@@ -32,6 +32,7 @@ describe("push to emulated ECR (moto + loopback registry)", () => {
     dockerize(
       normalizeDockerizeOptions(
         {
+          service: "sample-service",
           dockerfile: "Dockerfile",
           imageName: name,
           versionFrom: "package.json",
@@ -47,6 +48,7 @@ describe("push to emulated ECR (moto + loopback registry)", () => {
     push(
       normalizePushOptions(
         {
+          service: "sample-service",
           environment: "dev",
           imageFile: join(out, "image.json"),
           outputFile: join(out, "deploy", "image.json"),

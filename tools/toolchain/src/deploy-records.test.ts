@@ -2,12 +2,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+  imageDigestVariable,
   imageRecordFile,
   migrationRecordFile,
   readBuiltImage,
   readImageRecord,
   readMigrationRecord,
   readPushedImage,
+  serviceOutputName,
+  serviceStackName,
   writeJsonFile,
 } from "./deploy-records";
 
@@ -38,15 +41,29 @@ function fileWith(content: string): string {
 }
 
 describe("record file paths", () => {
-  it("are dist/deploy/<env>/image.json and migration.json under the repo root", () => {
-    expect(imageRecordFile("/r", "staging")).toBe("/r/dist/deploy/staging/image.json");
-    expect(migrationRecordFile("/r", "dev")).toBe("/r/dist/deploy/dev/migration.json");
+  it("are dist/deploy/<env>/<service>/image.json and migration.json under the repo root", () => {
+    expect(imageRecordFile("/r", "staging", "web")).toBe("/r/dist/deploy/staging/web/image.json");
+    expect(migrationRecordFile("/r", "dev", "post-worker")).toBe(
+      "/r/dist/deploy/dev/post-worker/migration.json",
+    );
+  });
+});
+
+describe("names derived from a service", () => {
+  it("stack service-<service>-<env>", () => {
+    expect(serviceStackName("post-worker", "dev")).toBe("service-post-worker-dev");
+  });
+  it("output name in a shared stack <service with _>_<key>", () => {
+    expect(serviceOutputName("post-worker", "repository_url")).toBe("post_worker_repository_url");
+  });
+  it("image variable PLATFORM_IMAGE_DIGEST_<NAME> in upper case with _ for -", () => {
+    expect(imageDigestVariable("post-worker")).toBe("PLATFORM_IMAGE_DIGEST_POST_WORKER");
   });
 });
 
 describe("writeJsonFile", () => {
   it("creates the directory and leaves only the finished file (temp file renamed)", () => {
-    const file = imageRecordFile(path.join(root, "repo"), "dev");
+    const file = imageRecordFile(path.join(root, "repo"), "dev", "web");
     writeJsonFile(file, pushed);
     expect(fs.readdirSync(path.dirname(file))).toEqual(["image.json"]);
     expect(readPushedImage(file)).toEqual(pushed);
@@ -56,7 +73,7 @@ describe("writeJsonFile", () => {
 describe("readPushedImage", () => {
   it("names the push step when the file is missing", () => {
     expect(() => readPushedImage(path.join(root, "none", "image.json"))).toThrow(
-      /image.json does not exist; it is written by `nx run sample-service:push -c <env>`/,
+      /image.json does not exist; it is written by `nx run <service>:push -c <env>`/,
     );
   });
 
@@ -106,7 +123,7 @@ describe("readImageRecord", () => {
 describe("readBuiltImage", () => {
   it("names the dockerize step when the file is missing", () => {
     expect(() => readBuiltImage(path.join(root, "none", "image-build.json"))).toThrow(
-      /written by `nx run sample-service:dockerize`/,
+      /written by `nx run <service>:dockerize`/,
     );
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The deploy chain's record files under `dist/deploy/<env>/`, shared by their writers and readers: the
+ * The deploy chain's record files under `dist/deploy/<env>/<service>/`, and the names derived from a
+ * service that several tools must agree on (its Terraform stack, its image variable), shared by their writers and readers: the
  * chain's executors (tools/nx-plugin: dockerize, push, migrate, apply, smoke, summary) and the operator
  * commands (tools/ops: promote writes image.json, status and release read it). One definition, so a
  * promoted record deploys exactly like a pushed one.
@@ -25,8 +26,8 @@ export interface BuiltImage {
 }
 
 /**
- * `dist/deploy/<env>/image.json`: written by `sample-service:push` (and by `ops:promote`), read by
- * `sample-service:migrate`, `stacks:apply`, the smoke check and `ops:status`/`ops:release`.
+ * `dist/deploy/<env>/<service>/image.json`: written by `<service>:push` (and by `ops:promote`), read by
+ * `<service>:migrate`, `stacks:apply`, the smoke check and `ops:status`/`ops:release`.
  */
 export interface ImageRecord {
   /** Repository the task definition / container pulls from. */
@@ -52,7 +53,7 @@ export interface ImageRecord {
 /** The deploy chain's name for an image record (what `push` writes). */
 export type PushedImage = ImageRecord;
 
-/** What `migrate` records in dist/deploy/<env>/migration.json. */
+/** What `migrate` records in dist/deploy/<env>/<service>/migration.json. */
 export interface MigrationRecord {
   readonly environment: string;
   readonly reference: string;
@@ -70,21 +71,51 @@ export interface MigrationRecord {
 export type StoredMigrationRecord = Partial<MigrationRecord>;
 
 /** The step that writes image.json, named in errors about it. */
-export const IMAGE_RECORD_PRODUCER = "nx run sample-service:push -c <env>";
+export const IMAGE_RECORD_PRODUCER = "nx run <service>:push -c <env>";
 
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 
-/** `<repoRoot>/dist/deploy/<env>`. */
+/** The digest the stacks plan with before a service's first push; never a deployed image. */
+export const PLACEHOLDER_DIGEST = `sha256:${"0".repeat(64)}`;
+
+/** `<repoRoot>/dist/deploy/<env>`: every service's records of one environment. */
 export function deployDir(repoRoot: string, env: string): string {
   return join(repoRoot, "dist", "deploy", env);
 }
 
-export function imageRecordFile(repoRoot: string, env: string): string {
-  return join(deployDir(repoRoot, env), "image.json");
+/** `<repoRoot>/dist/deploy/<env>/<service>`: one service's records. */
+export function serviceDeployDir(repoRoot: string, env: string, service: string): string {
+  return join(deployDir(repoRoot, env), service);
 }
 
-export function migrationRecordFile(repoRoot: string, env: string): string {
-  return join(deployDir(repoRoot, env), "migration.json");
+export function imageRecordFile(repoRoot: string, env: string, service: string): string {
+  return join(serviceDeployDir(repoRoot, env, service), "image.json");
+}
+
+export function migrationRecordFile(repoRoot: string, env: string, service: string): string {
+  return join(serviceDeployDir(repoRoot, env, service), "migration.json");
+}
+
+/** The Terraform stack of a service in an AWS environment: `service-<service>-<env>`. */
+export function serviceStackName(service: string, env: string): string {
+  return `service-${service}-${env}`;
+}
+
+/**
+ * Name of a service's output in a stack shared by every service (the registry):
+ * `<service with _ for ->_<key>`, e.g. `serviceOutputName("post-worker", "repository_url")` is
+ * `post_worker_repository_url`.
+ */
+export function serviceOutputName(service: string, key: string): string {
+  return `${service.replace(/-/g, "_")}_${key}`;
+}
+
+/**
+ * The variable that overrides a service's image record for the stacks:
+ * `PLATFORM_IMAGE_DIGEST_<NAME>` (upper case, `-` as `_`), e.g. `PLATFORM_IMAGE_DIGEST_POST_WORKER`.
+ */
+export function imageDigestVariable(service: string): string {
+  return `PLATFORM_IMAGE_DIGEST_${service.toUpperCase().replace(/-/g, "_")}`;
 }
 
 /** Writes JSON atomically (temp file + rename) so a concurrent reader never sees half a file. */
@@ -145,7 +176,7 @@ function checkImageRecord(obj: Record<string, unknown>, file: string, producedBy
 }
 
 export function readBuiltImage(file: string): BuiltImage {
-  const by = "nx run sample-service:dockerize";
+  const by = "nx run <service>:dockerize";
   const obj = readJsonObject(file, by);
   requireStrings(obj, ["imageId", "image", "name", "tag", "gitSha", "version", "buildTime"], file, by);
   return obj as unknown as BuiltImage;
@@ -165,5 +196,5 @@ export function readImageRecord(file: string): ImageRecord | undefined {
 /** The migrate step's record, or undefined when none was written; a file that is no JSON object throws. */
 export function readMigrationRecord(file: string): StoredMigrationRecord | undefined {
   if (!existsSync(file)) return undefined;
-  return parseJsonObject(file, "nx run sample-service:migrate -c <env>") as StoredMigrationRecord;
+  return parseJsonObject(file, "nx run <service>:migrate -c <env>") as StoredMigrationRecord;
 }

@@ -81,6 +81,24 @@ export interface LocalPostgresProps {
 const PG_PORT = 5432;
 
 /**
+ * The libpq environment (PGHOST, PGPORT, PGUSER, PGDATABASE, PGSSLMODE) of a LocalPostgres reached as
+ * `host` on its network, for clients defined elsewhere (e.g. another stack, by the container's name).
+ */
+export function postgresConnectionEnvironment(
+  host: string,
+  options: { readonly databaseName?: string; readonly username?: string } = {},
+): Readonly<Record<string, string>> {
+  return {
+    PGHOST: host,
+    PGPORT: String(PG_PORT),
+    PGUSER: options.username ?? "app",
+    PGDATABASE: options.databaseName ?? "app",
+    // The local server has no TLS certificate (RDS does; the AWS stacks set their own mode).
+    PGSSLMODE: "disable",
+  };
+}
+
+/**
  * PostgreSQL in a container on the local network, data on a named volume, healthy when
  * `pg_isready` says so: the local twin of the RDS database. Not published on the host: only the
  * entry point is. No `create_before_destroy` here on purpose: two servers on one data directory
@@ -188,14 +206,7 @@ export class LocalPostgres extends Construct {
     this.databaseName = databaseName;
     this.username = username;
     this.networkName = props.network.networkName;
-    this.connectionEnvironment = {
-      PGHOST: this.host,
-      PGPORT: String(PG_PORT),
-      PGUSER: username,
-      PGDATABASE: databaseName,
-      // The local server has no TLS certificate (RDS does; the AWS stacks set their own mode).
-      PGSSLMODE: "disable",
-    };
+    this.connectionEnvironment = postgresConnectionEnvironment(this.host, { databaseName, username });
     this.connectionSecrets = { PGPASSWORD: props.password };
   }
 }

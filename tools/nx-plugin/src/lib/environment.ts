@@ -19,8 +19,25 @@ export function environmentKind(env: EnvironmentName): EnvironmentKind {
   return env === "local" ? "local" : "aws";
 }
 
+/** A service name as service.json allows it (the chain's record folders and stack names use it). */
+const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,16}[a-z0-9])$/;
+
 /**
- * Resolves a path option against the workspace root, replacing `{environment}`, `{repoRoot}` (where the
+ * The service a chain step works for: the `service` option, else the project the target belongs to.
+ * Its records live under dist/deploy/<env>/<service>/ and its stack is service-<service>-<env>.
+ */
+export function resolveService(value: unknown, projectName: string | undefined): string {
+  const service = value ?? projectName;
+  if (typeof service !== "string" || !SERVICE_NAME.test(service)) {
+    throw new Error(
+      `Option "service" must be a service name (2-18 characters of a-z, 0-9 and '-', as in apps/<name>/service.json; default: the project's name), got ${JSON.stringify(service)}.`,
+    );
+  }
+  return service;
+}
+
+/**
+ * Resolves a path option against the workspace root, replacing `{environment}`, `{service}`, `{repoRoot}` (where the
  * stacks read dist/deploy/<env>/*.json: `PLATFORM_REPO_ROOT`, else the workspace root) and `{stacksOut}`
  * (where the stacks CLI writes outputs: `PLATFORM_STACKS_OUT_DIR`, else stacks/out). The same variables
  * move the stacks' files, so a test or a second operator can keep a whole chain apart.
@@ -30,14 +47,19 @@ export function resolveEnvPath(
   template: string,
   env?: EnvironmentName,
   environ: NodeJS.ProcessEnv = process.env,
+  service?: string,
 ): string {
   if (/\{environment\}/.test(template) && !env) {
     throw new Error(
       `Path option ${JSON.stringify(template)} uses {environment} but no environment was given.`,
     );
   }
+  if (/\{service\}/.test(template) && !service) {
+    throw new Error(`Path option ${JSON.stringify(template)} uses {service} but no service was given.`);
+  }
   const p = template
     .replace(/\{environment\}/g, env ?? "")
+    .replace(/\{service\}/g, service ?? "")
     .replace(/\{repoRoot\}/g, environ.PLATFORM_REPO_ROOT?.trim() || root)
     .replace(/\{stacksOut\}/g, environ.PLATFORM_STACKS_OUT_DIR?.trim() || join(root, "stacks", "out"));
   return isAbsolute(p) ? p : join(root, p);
@@ -84,6 +106,7 @@ export function pathOption(
   fallback: string,
   root: string,
   env?: EnvironmentName,
+  service?: string,
 ): string {
-  return resolveEnvPath(root, requireString(value ?? fallback, option), env);
+  return resolveEnvPath(root, requireString(value ?? fallback, option), env, process.env, service);
 }

@@ -56,3 +56,61 @@ describe("StackOutputs.firstString", () => {
     expect(() => outputs.firstString(["a", "c"])).toThrow(/Stack output "a" or "c" is missing/);
   });
 });
+
+describe("StackOutputs scoped to a service", () => {
+  const doc = {
+    stacks: {
+      registry: {
+        web_repository_url: "1.dkr.ecr.eu-west-1.amazonaws.com/web",
+        post_worker_repository_url: "1.dkr.ecr.eu-west-1.amazonaws.com/post-worker",
+      },
+      "platform-dev": { cluster_arn: "arn:aws:ecs:eu-west-1:1:cluster/dev" },
+      "service-post-worker-dev": { service_name: "dev-post-worker", service_url: "" },
+      "service-web-dev": { service_name: "dev-web", service_url: "http://alb" },
+    },
+  };
+  const web = new StackOutputs("o.json", doc, BY, { service: "web", environment: "dev" });
+
+  it("reads the service's own stack, never another service's", () => {
+    expect(web.string("service_name")).toBe("dev-web");
+    expect(
+      new StackOutputs("o.json", doc, BY, { service: "post-worker", environment: "dev" }).string(
+        "service_name",
+      ),
+    ).toBe("dev-post-worker");
+  });
+
+  it("reads the layers' outputs too", () => {
+    expect(web.string("cluster_arn")).toBe("arn:aws:ecs:eu-west-1:1:cluster/dev");
+  });
+
+  it("has the service's repository under the plain name", () => {
+    expect(web.string("repository_url")).toBe("1.dkr.ecr.eu-west-1.amazonaws.com/web");
+  });
+
+  it("lists outputs by suffix", () => {
+    expect(web.namesEndingWith("_repository_url")).toEqual([
+      "post_worker_repository_url",
+      "web_repository_url",
+    ]);
+  });
+});
+
+describe("StackOutputs with the services the stacks CLI recorded", () => {
+  const doc = {
+    services: { web: "local" },
+    stacks: { "local-data": { volume: "v" }, local: { service_url: "http://127.0.0.1:8080" } },
+  };
+
+  it("finds a service's own stack by the record, whatever its name", () => {
+    const web = new StackOutputs("o.json", doc, BY, { service: "web", environment: "local" });
+    expect(web.string("service_url")).toBe("http://127.0.0.1:8080");
+    expect([...web.serviceStacks.keys()]).toEqual(["web"]);
+  });
+
+  it("hides a recorded service's stack from another service", () => {
+    const other = new StackOutputs("o.json", doc, BY, { service: "api", environment: "local" });
+    expect(other.has("service_url")).toBe(false);
+    expect(other.string("volume")).toBe("v");
+  });
+});

@@ -1,18 +1,33 @@
 import { existsSync } from "node:fs";
-import { parseJsonObject } from "@platform/toolchain";
+import { parseJsonObject, serviceOutputName, serviceStackName } from "@platform/toolchain";
+
+/** Which service's view of the outputs a chain step reads. */
+export interface OutputScope {
+  readonly service: string;
+  readonly environment: string;
+}
+
+/** Outputs of a shared stack that a service's view also has under their plain name. */
+const SERVICE_KEYED_OUTPUTS = ["repository_url", "repository_arn", "repository_name"] as const;
 
 /**
  * Typed reader of the stacks' outputs document (`stacks/out/outputs/<env>.json`, written by the stacks
  * CLI after every apply): `{ environment, generatedAt, stacks: { "<stack>": { "<output>": value } } }`.
  * A missing or mistyped output fails with a message naming it, the file and the command that writes it.
+ * With a scope it is one service's view: the layers' outputs plus its own stack's
+ * (`service-<name>-<env>`), never another service's, and its registry outputs
+ * (`<name>_repository_url`) also under their plain names (`repository_url`).
  */
 export class StackOutputs {
   private readonly values = new Map<string, { readonly value: unknown; readonly stack: string }>();
+  /** Service name -> the stack that deploys it, as the stacks CLI recorded (`services`). */
+  public readonly serviceStacks: ReadonlyMap<string, string>;
 
   constructor(
     public readonly file: string,
     raw: unknown,
     private readonly producedBy: string,
+    scope?: OutputScope,
   ) {
     const stacks = isObject(raw) ? raw.stacks : undefined;
     if (!isObject(stacks)) {
@@ -20,28 +35,48 @@ export class StackOutputs {
         `${file} must hold {"stacks": {"<stack>": {"<output>": value}}}; re-run \`${producedBy}\`.`,
       );
     }
+    const recorded = isObject(raw) && isObject(raw.services) ? raw.services : {};
+    this.serviceStacks = new Map(
+      Object.entries(recorded).filter((e): e is [string, string] => typeof e[1] === "string"),
+    );
+    const own =
+      scope && (this.serviceStacks.get(scope.service) ?? serviceStackName(scope.service, scope.environment));
+    const others = new Set([...this.serviceStacks.values()].filter((s) => s !== own));
     for (const [stack, outputs] of Object.entries(stacks)) {
       if (!isObject(outputs)) continue;
+      if (own && stack !== own && (others.has(stack) || stack.startsWith("service-"))) continue;
       for (const [name, value] of Object.entries(outputs)) this.values.set(name, { value, stack });
+    }
+    if (!scope) return;
+    for (const key of SERVICE_KEYED_OUTPUTS) {
+      const keyed = this.values.get(serviceOutputName(scope.service, key));
+      if (keyed) this.values.set(key, keyed);
     }
   }
 
-  static load(file: string, producedBy: string): StackOutputs {
+  static load(file: string, producedBy: string, scope?: OutputScope): StackOutputs {
     if (!existsSync(file)) {
       throw new Error(
         `Stack outputs ${file} do not exist; they are written by \`${producedBy}\`. Apply the stacks first.`,
       );
     }
-    return new StackOutputs(file, parseJsonObject(file, producedBy), producedBy);
+    return new StackOutputs(file, parseJsonObject(file, producedBy), producedBy, scope);
+  }
+
+  /** Names of the outputs ending in `suffix`, sorted (e.g. every service's `_repository_url`). */
+  namesEndingWith(suffix: string): string[] {
+    return [...this.values.keys()].filter((n) => n.endsWith(suffix)).sort();
   }
 
   has(name: string): boolean {
     return this.values.has(name);
   }
 
-  string(name: string): string {
+  /** A string output; empty is refused unless `allowEmpty` (a worker's empty `service_url`). */
+  string(name: string, options: { readonly allowEmpty?: boolean } = {}): string {
     const v = this.get(name);
     if (typeof v === "number") return String(v);
+    if (typeof v === "string" && v.length === 0 && options.allowEmpty) return v;
     if (typeof v !== "string" || v.length === 0) throw this.wrongType(name, "a non-empty string", v);
     return v;
   }

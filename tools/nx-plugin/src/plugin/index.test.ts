@@ -24,16 +24,21 @@ describe("createNodes", () => {
     expect(pattern).toBe("apps/*/service.json");
   });
 
-  it("gives a web service the chain targets and a worker none yet", async () => {
+  it("gives every service the chain targets, unless its type is left out by the options", async () => {
     const files = [
-      writeService("orders", { name: "orders", type: "web" }),
-      writeService("jobs", { name: "jobs", type: "worker" }),
+      writeService("orders", { name: "orders", type: "web", migrations: true }),
+      writeService("jobs", { name: "jobs", type: "worker", migrations: false }),
     ];
     const results = Object.fromEntries(await create(files, { environments: ["local", "dev"] }, context()));
-    expect(
-      Object.keys(results["apps/orders/service.json"].projects?.["apps/orders"]?.targets ?? {}),
-    ).toContain("deploy");
-    expect(results["apps/jobs/service.json"].projects).toBeUndefined();
+    for (const name of ["orders", "jobs"]) {
+      expect(
+        Object.keys(results[`apps/${name}/service.json`].projects?.[`apps/${name}`]?.targets ?? {}),
+      ).toContain("deploy");
+    }
+    const webOnly = Object.fromEntries(
+      await create(files, { environments: ["local"], chainServiceTypes: ["web"] }, context()),
+    );
+    expect(webOnly["apps/jobs/service.json"].projects).toBeUndefined();
   });
 
   it("reports a broken service.json naming the file (Nx prints each file's error)", async () => {

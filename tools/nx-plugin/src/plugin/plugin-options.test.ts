@@ -1,11 +1,11 @@
 import { normalizePluginOptions } from "./plugin-options";
 
 describe("normalizePluginOptions", () => {
-  it("defaults to the first environment and web services", () => {
+  it("defaults to the first environment and every service type", () => {
     expect(normalizePluginOptions({ environments: ["local", "dev"] })).toEqual({
       environments: ["local", "dev"],
       defaultEnvironment: "local",
-      chainServiceTypes: ["web"],
+      chainServiceTypes: ["web", "worker"],
     });
   });
 

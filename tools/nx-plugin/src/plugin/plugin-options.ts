@@ -9,7 +9,7 @@ export interface PlatformPluginOptions {
   readonly defaultEnvironment?: string;
   /**
    * Service types (service.json `type`) that get the deploy chain targets.
-   * @default ["web"] - until deploy records are kept per service, the chain deploys web services only
+   * @default ["web", "worker"] - every service
    */
   readonly chainServiceTypes?: readonly string[];
 }
@@ -34,5 +34,5 @@ export function normalizePluginOptions(options: PlatformPluginOptions | undefine
       `${WHERE}.defaultEnvironment must be one of ${environments.join(", ")} (got ${JSON.stringify(defaultEnvironment)})`,
     );
   }
-  return { environments, defaultEnvironment, chainServiceTypes: options?.chainServiceTypes ?? ["web"] };
+  return { environments, defaultEnvironment, chainServiceTypes: options?.chainServiceTypes ?? ["web", "worker"] };
 }

@@ -3,7 +3,7 @@ import { CHAIN_TARGETS, parseServiceMarker, serviceTargets } from "./service-tar
 const OPTIONS = { environments: ["local", "dev"], defaultEnvironment: "local" };
 
 describe("serviceTargets", () => {
-  const targets = serviceTargets("apps/orders", { name: "orders", type: "web" }, OPTIONS);
+  const targets = serviceTargets("apps/orders", { name: "orders", type: "web", migrations: true }, OPTIONS);
 
   it("infers every chain target", () => {
     expect(Object.keys(targets)).toEqual([...CHAIN_TARGETS]);
@@ -32,17 +32,38 @@ describe("serviceTargets", () => {
     expect(targets.dockerize.outputs).toEqual(["{workspaceRoot}/dist/docker/orders"]);
   });
 
+  it("names the service in every step: its records, stack and outputs", () => {
+    for (const target of CHAIN_TARGETS) expect(targets[target].options.service).toBe("orders");
+    expect(targets.dockerize.options.dockerfile).toBe("apps/orders/Dockerfile");
+    expect(targets.dockerize.options.versionFrom).toBe("apps/orders/package.json");
+  });
+
+  it("applies only the service's own stack", () => {
+    expect(targets.apply.options.onlyServiceStack).toBe(true);
+  });
+
+  it("runs migrations only for a service that has them", () => {
+    expect(targets.migrate.options.enabled).toBe(true);
+    const worker = serviceTargets("apps/w", { name: "w", type: "worker", migrations: false }, OPTIONS);
+    expect(worker.migrate.options.enabled).toBe(false);
+  });
+
   it("caches nothing (the chain changes the world; Docker caches the image layers)", () => {
     for (const target of CHAIN_TARGETS) expect(targets[target].cache).toBe(false);
   });
 });
 
 describe("parseServiceMarker", () => {
-  it("reads name and type", () => {
-    expect(parseServiceMarker("apps/a/service.json", '{"name":"a","type":"worker","x":1}')).toEqual({
-      name: "a",
-      type: "worker",
-    });
+  it("reads name, type and migrations", () => {
+    expect(
+      parseServiceMarker("apps/a/service.json", '{"name":"a","type":"worker","migrations":false,"x":1}'),
+    ).toEqual({ name: "a", type: "worker", migrations: false });
+  });
+
+  it("refuses a missing migrations flag naming the field", () => {
+    expect(() => parseServiceMarker("apps/a/service.json", '{"name":"a","type":"web"}')).toThrow(
+      /apps\/a\/service\.json: migrations must be true or false/,
+    );
   });
 
   it("refuses invalid JSON naming the file", () => {

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { type ExecutorContext, runExecutor } from "@nx/devkit";
+import { imageDigestVariable, PLACEHOLDER_DIGEST } from "@platform/toolchain";
 import { type PushedImage, readPushedImage } from "../../lib/deploy-files";
 import { type ExecutorResult, reportFailure } from "../../lib/executor-result";
 import { withInterrupt } from "../../lib/interrupt";
@@ -13,8 +14,7 @@ import {
 } from "./normalize-options";
 import { waitStable } from "./wait-stable";
 
-/** Variable the stacks read the service image from when no image.json is present. */
-const IMAGE_VARIABLE = "PLATFORM_IMAGE_DIGEST";
+const DEPLOYED_IMAGE = /@sha256:[a-f0-9]{64}$/;
 
 export default async function applyExecutor(
   options: ApplyExecutorOptions,
@@ -22,61 +22,107 @@ export default async function applyExecutor(
 ): Promise<ExecutorResult> {
   return reportFailure(`apply ${options.environment ?? ""}`.trim(), async () => {
     const o = normalizeApplyOptions(options, context.root);
-    const log = new StepLog(`apply ${o.environment}`);
+    const log = new StepLog(`apply ${o.environment}${o.service ? ` ${o.service}` : ""}`);
     // Read (and validate) the pushed image before anything changes.
-    const image = o.requirePushedImage || existsSync(o.imageFile) ? readPushedImage(o.imageFile) : undefined;
-    if (!image && o.pinDeployedImage && !process.env[IMAGE_VARIABLE]) await pinDeployedImage(o, context, log);
+    const image = o.service ? pushedImageOf(o, o.service) : undefined;
+    if (o.pinDeployedImage) await pinDeployedImages(o, context, log, image);
     if (o.stacksTarget) {
+      // An infrastructure-only deploy cannot deploy a service that was never pushed: leave its stack out.
+      const args =
+        o.onlyServiceStack && o.service ? `--service ${o.service}` : o.pinDeployedImage ? "--skip-undeployed" : "";
       log.info(
-        `nx run ${o.stacksProject}:${o.stacksTarget}:${o.environment}${image ? ` (image ${image.reference})` : ""}`,
+        `nx run ${o.stacksProject}:${o.stacksTarget}:${o.environment}${args ? ` ${args}` : ""}${image ? ` (image ${image.reference})` : ""}`,
       );
-      await runTarget(context, o.stacksProject, o.stacksTarget, o.environment);
+      await runTarget(context, o.stacksProject, o.stacksTarget, o.environment, args);
     }
     if (!o.waitForStable) return;
     await waitAfterApply(o, image, log);
   });
 }
 
+/** The service's pushed image: required unless `requirePushedImage` is false (then only if present). */
+function pushedImageOf(o: NormalizedApplyOptions, service: string): PushedImage | undefined {
+  const file = o.imageFileOf(service);
+  return o.requirePushedImage || existsSync(file) ? readPushedImage(file) : undefined;
+}
+
 /** Runs another project's target in this process (its own dependsOn are this target's dependsOn). */
-async function runTarget(context: ExecutorContext, project: string, target: string, configuration: string) {
-  for await (const res of await runExecutor({ project, target, configuration }, {}, context)) {
+async function runTarget(
+  context: ExecutorContext,
+  project: string,
+  target: string,
+  configuration: string,
+  args = "",
+) {
+  const overrides = args ? { args } : {};
+  for await (const res of await runExecutor({ project, target, configuration }, overrides, context)) {
     if (!res.success)
       throw new Error(`${project}:${target} -c ${configuration} failed (see its output above).`);
   }
 }
 
 /**
- * An infrastructure-only deploy in a fresh checkout has no image.json: keep what the service runs, read
- * from the state's outputs, instead of failing or deploying a placeholder.
+ * An infrastructure-only deploy in a fresh checkout has no image records: keep what each service runs,
+ * read from the state's outputs, instead of failing or deploying a placeholder. A service with a
+ * record in this checkout (or its PLATFORM_IMAGE_DIGEST_<SERVICE> set) deploys that instead.
  */
-async function pinDeployedImage(o: NormalizedApplyOptions, context: ExecutorContext, log: StepLog) {
+async function pinDeployedImages(
+  o: NormalizedApplyOptions,
+  context: ExecutorContext,
+  log: StepLog,
+  image: PushedImage | undefined,
+) {
+  if (image) return;
+  let services: string[] = [];
   try {
     await runTarget(context, o.stacksProject, "outputs", o.environment);
-    const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false));
-    const deployed = outputs.optionalString(OUTPUTS.image);
-    if (deployed && /@sha256:[a-f0-9]{64}$/.test(deployed)) {
-      process.env[IMAGE_VARIABLE] = deployed;
-      log.info(`no image pushed in this checkout: keeping the deployed ${deployed}`);
-      return;
-    }
+    const all = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false));
+    services = o.service ? [o.service] : [...all.serviceStacks.keys()];
   } catch (err) {
-    log.info(`could not read the deployed image from state: ${errorMessage(err)}`);
+    log.info(`could not read the deployed images from state: ${errorMessage(err)}`);
+    return;
   }
-  log.info("no deployed image found: the stacks ask for a pushed one if the service stack needs it");
+  for (const service of services) {
+    const variable = imageDigestVariable(service);
+    if (process.env[variable] || existsSync(o.imageFileOf(service))) continue;
+    const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false), {
+      service,
+      environment: o.environment,
+    });
+    const deployed = outputs.optionalString(OUTPUTS.image);
+    // A stack applied only as foundation reports the placeholder: that service was never deployed.
+    if (deployed && DEPLOYED_IMAGE.test(deployed) && !deployed.endsWith(`@${PLACEHOLDER_DIGEST}`)) {
+      process.env[variable] = deployed;
+      log.info(`${service}: no image pushed in this checkout: keeping the deployed ${deployed}`);
+    } else {
+      log.info(
+        `${service}: never deployed to ${o.environment} (no image pushed, none running): its stack is left out until its own deploy`,
+      );
+    }
+  }
 }
 
+/** Waits for the service (or, without one, every service of the environment) to be stable. */
 async function waitAfterApply(o: NormalizedApplyOptions, image: PushedImage | undefined, log: StepLog) {
-  const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false));
-  await withInterrupt((signal) =>
-    waitStable({
+  const all = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false));
+  const services = o.service ? [o.service] : [...all.serviceStacks.keys()];
+  for (const service of services) {
+    const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false), {
+      service,
       environment: o.environment,
-      outputs,
-      image: o.requirePushedImage ? image : undefined,
-      timeoutSeconds: o.timeoutSeconds,
-      pollIntervalSeconds: o.pollIntervalSeconds,
-      env: process.env,
-      log,
-      signal,
-    }),
-  );
+    });
+    await withInterrupt((signal) =>
+      waitStable({
+        environment: o.environment,
+        service,
+        outputs,
+        image: o.requirePushedImage && service === o.service ? image : undefined,
+        timeoutSeconds: o.timeoutSeconds,
+        pollIntervalSeconds: o.pollIntervalSeconds,
+        env: process.env,
+        log,
+        signal,
+      }),
+    );
+  }
 }

@@ -17,6 +17,8 @@ import { containerImage, evaluateServiceStability } from "./service-stability";
 
 export interface WaitStableInput {
   readonly environment: EnvironmentName;
+  /** The service waited for (its outputs are `outputs`). */
+  readonly service: string;
   readonly outputs: StackOutputs;
   /** When given, the service's task definition must run exactly this image. */
   readonly image?: PushedImage;
@@ -86,7 +88,14 @@ async function describeService(ecs: ECSClient, cluster: string, service: string)
 }
 
 async function waitLocalReady(input: WaitStableInput): Promise<StableService> {
-  const url = joinUrl(input.outputs.string(OUTPUTS.serviceUrl), "/_ready");
+  const base = input.outputs.string(OUTPUTS.serviceUrl, { allowEmpty: true });
+  if (base === "") {
+    // A worker has no URL; Terraform's apply already waited for its containers' health checks.
+    const summary = `${input.service} has no URL (worker): its containers passed their health checks`;
+    input.log.info(summary);
+    return { summary };
+  }
+  const url = joinUrl(base, "/_ready");
   const deadline = Date.now() + input.timeoutSeconds * 1000;
   let last = "";
   for (;;) {

@@ -15,6 +15,6 @@ export default async function dockerizeExecutor(
       `image ${options.imageName ?? ""}`.trim(),
     );
     if (skip) return console.log(`dockerize ${skip}`);
-    await dockerize(normalizeDockerizeOptions(options, context.root));
+    await dockerize(normalizeDockerizeOptions(options, context.root, context.projectName));
   });
 }

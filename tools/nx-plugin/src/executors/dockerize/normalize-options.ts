@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
-import { pathOption, requireString } from "../../lib/environment";
+import { pathOption, requireString, resolveService } from "../../lib/environment";
 import { assertImageName } from "./build-args";
 
 export interface DockerizeExecutorOptions {
   readonly environment?: string;
+  readonly service?: string;
   readonly onlyEnvironments?: readonly string[];
   readonly dockerfile?: string;
   readonly context?: string;
@@ -34,18 +35,29 @@ const RESERVED_ARGS = ["APP_VERSION", "BUILD_TIME", "GIT_SHA"];
 export function normalizeDockerizeOptions(
   options: DockerizeExecutorOptions,
   root: string,
+  projectName?: string,
 ): NormalizedDockerizeOptions {
-  const dockerfile = pathOption(options.dockerfile, "dockerfile", "apps/sample-service/Dockerfile", root);
+  const service = resolveService(options.service, projectName);
+  const dockerfile = pathOption(
+    options.dockerfile,
+    "dockerfile",
+    "apps/{service}/Dockerfile",
+    root,
+    undefined,
+    service,
+  );
   if (!existsSync(dockerfile)) throw new Error(`Option "dockerfile": ${dockerfile} does not exist.`);
   const context = pathOption(options.context, "context", ".", root);
   if (!existsSync(context)) throw new Error(`Option "context": ${context} does not exist.`);
-  const imageName = requireString(options.imageName ?? "sample-service", "imageName");
+  const imageName = requireString(options.imageName ?? service, "imageName");
   assertImageName(imageName);
   const versionFile = pathOption(
     options.versionFrom,
     "versionFrom",
-    "apps/sample-service/package.json",
+    "apps/{service}/package.json",
     root,
+    undefined,
+    service,
   );
   if (!existsSync(versionFile)) throw new Error(`Option "versionFrom": ${versionFile} does not exist.`);
   const version = (JSON.parse(readFileSync(versionFile, "utf8")) as { version?: unknown }).version;
@@ -68,7 +80,14 @@ export function normalizeDockerizeOptions(
     context,
     imageName,
     version,
-    outputFile: pathOption(options.outputFile, "outputFile", "dist/docker/sample-service/image.json", root),
+    outputFile: pathOption(
+      options.outputFile,
+      "outputFile",
+      "dist/docker/{service}/image.json",
+      root,
+      undefined,
+      service,
+    ),
     baseImageArg: requireString(options.baseImageArg ?? "NODE_BASE_IMAGE", "baseImageArg"),
     baseImageFrom: requireString(options.baseImageFrom ?? "NODE_BASE_IMAGE", "baseImageFrom"),
     buildArgs,

@@ -47,7 +47,10 @@ export async function migrateLocal(
   signal?: AbortSignal,
 ): Promise<MigrationRecord> {
   const pushed = readPushedImage(o.imageFile);
-  const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, true));
+  const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, true), {
+    service: o.service,
+    environment: o.environment,
+  });
   const network = outputs.string(OUTPUTS.networkName);
   const dbEnv = outputs.record(OUTPUTS.migrationEnvironment);
   await assertDockerEngine(childEnv(toolchain));
@@ -133,7 +136,10 @@ export async function migrateAws(
   signal?: AbortSignal,
 ): Promise<MigrationRecord> {
   const pushed = readPushedImage(o.imageFile);
-  const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, true));
+  const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, true), {
+    service: o.service,
+    environment: o.environment,
+  });
   const cluster = outputs.string(OUTPUTS.clusterArn);
   // The revision the stacks registered (exactly the IaC's definition), else the family's latest.
   const baseDefinition = outputs.firstString([

@@ -3,10 +3,13 @@ import {
   parseEnvironment,
   pathOption,
   requirePositiveNumber,
+  resolveService,
 } from "../../lib/environment";
 
 export interface MigrateExecutorOptions {
   readonly environment?: string;
+  readonly service?: string;
+  readonly enabled?: boolean;
   readonly imageFile?: string;
   readonly outputsFile?: string;
   readonly outputFile?: string;
@@ -18,6 +21,10 @@ export interface MigrateExecutorOptions {
 export interface NormalizedMigrateOptions {
   readonly root: string;
   readonly environment: EnvironmentName;
+  /** The service whose migration task and records this step uses. */
+  readonly service: string;
+  /** False for a service without migrations: the step says so and does nothing. */
+  readonly enabled: boolean;
   readonly imageFile: string;
   readonly outputsFile: string;
   readonly outputFile: string;
@@ -29,8 +36,10 @@ export interface NormalizedMigrateOptions {
 export function normalizeMigrateOptions(
   options: MigrateExecutorOptions,
   root: string,
+  projectName?: string,
 ): NormalizedMigrateOptions {
   const environment = parseEnvironment(options.environment);
+  const service = resolveService(options.service, projectName);
   const command = options.command ?? ["node", "dist/migrate.js"];
   if (
     !Array.isArray(command) ||
@@ -41,15 +50,20 @@ export function normalizeMigrateOptions(
       `Option "command" must be a non-empty list of non-empty strings (got ${JSON.stringify(command)}).`,
     );
   }
+  if (options.enabled !== undefined && typeof options.enabled !== "boolean")
+    throw new Error(`Option "enabled" must be true or false (got ${JSON.stringify(options.enabled)}).`);
   return {
     root,
     environment,
+    service,
+    enabled: options.enabled ?? true,
     imageFile: pathOption(
       options.imageFile,
       "imageFile",
-      "{repoRoot}/dist/deploy/{environment}/image.json",
+      "{repoRoot}/dist/deploy/{environment}/{service}/image.json",
       root,
       environment,
+      service,
     ),
     outputsFile: pathOption(
       options.outputsFile,
@@ -61,9 +75,10 @@ export function normalizeMigrateOptions(
     outputFile: pathOption(
       options.outputFile,
       "outputFile",
-      "{repoRoot}/dist/deploy/{environment}/migration.json",
+      "{repoRoot}/dist/deploy/{environment}/{service}/migration.json",
       root,
       environment,
+      service,
     ),
     command,
     timeoutSeconds: requirePositiveNumber(options.timeoutSeconds ?? 900, "timeoutSeconds"),

@@ -30,8 +30,10 @@ export async function preflight(
     if (kind === "local" || emulated) {
       await assertRegistryReachable(toolchain.registry);
       log.info(`registry ${toolchain.registry} reachable`);
-    } else if (outputs?.has(OUTPUTS.repositoryUrl)) {
-      const host = splitRepositoryUrl(outputs.string(OUTPUTS.repositoryUrl)).host;
+    } else if (outputs && outputs.namesEndingWith(`_${OUTPUTS.repositoryUrl}`).length > 0) {
+      // Every service's repository is in the one registry: any of them names its host.
+      const [first] = outputs.namesEndingWith(`_${OUTPUTS.repositoryUrl}`);
+      const host = splitRepositoryUrl(outputs.string(first)).host;
       await assertRegistryReachable(host);
       log.info(`registry ${host} reachable`);
     } else {

@@ -19,7 +19,7 @@ export default async function pushExecutor(
       `image ${options.repositoryName ?? ""}`.trim(),
     );
     if (skip) return console.log(`push ${skip}`);
-    const o: NormalizedPushOptions = normalizePushOptions(options, context.root);
+    const o: NormalizedPushOptions = normalizePushOptions(options, context.root, context.projectName);
     await push(o);
   });
 }

@@ -1,8 +1,15 @@
-import { type EnvironmentName, parseEnvironment, pathOption, requireString } from "../../lib/environment";
+import {
+  type EnvironmentName,
+  parseEnvironment,
+  pathOption,
+  requireString,
+  resolveService,
+} from "../../lib/environment";
 import { assertImageName } from "../dockerize/build-args";
 
 export interface PushExecutorOptions {
   readonly environment?: string;
+  readonly service?: string;
   readonly onlyEnvironments?: readonly string[];
   readonly imageFile?: string;
   readonly outputFile?: string;
@@ -14,6 +21,8 @@ export interface PushExecutorOptions {
 export interface NormalizedPushOptions {
   readonly root: string;
   readonly environment: EnvironmentName;
+  /** The service whose image, repository and record this step handles. */
+  readonly service: string;
   readonly imageFile: string;
   readonly outputFile: string;
   readonly outputsFile: string;
@@ -21,26 +30,34 @@ export interface NormalizedPushOptions {
   readonly repositoryName: string;
 }
 
-export function normalizePushOptions(options: PushExecutorOptions, root: string): NormalizedPushOptions {
+export function normalizePushOptions(
+  options: PushExecutorOptions,
+  root: string,
+  projectName?: string,
+): NormalizedPushOptions {
   const environment = parseEnvironment(options.environment);
-  const repositoryName = requireString(options.repositoryName ?? "sample-service", "repositoryName");
+  const service = resolveService(options.service, projectName);
+  const repositoryName = requireString(options.repositoryName ?? service, "repositoryName");
   assertImageName(repositoryName, "repositoryName");
   return {
     root,
     environment,
+    service,
     imageFile: pathOption(
       options.imageFile,
       "imageFile",
-      "dist/docker/sample-service/image.json",
+      "dist/docker/{service}/image.json",
       root,
       environment,
+      service,
     ),
     outputFile: pathOption(
       options.outputFile,
       "outputFile",
-      "{repoRoot}/dist/deploy/{environment}/image.json",
+      "{repoRoot}/dist/deploy/{environment}/{service}/image.json",
       root,
       environment,
+      service,
     ),
     outputsFile: pathOption(
       options.outputsFile,

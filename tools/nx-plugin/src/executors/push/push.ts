@@ -63,7 +63,10 @@ export async function push(
   let ecrRepositoryUrl: string | undefined;
   let region: string | undefined;
   if (kind === "aws") {
-    const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, true));
+    const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, true), {
+      service: o.service,
+      environment: o.environment,
+    });
     ecrRepositoryUrl = outputs.string(o.repositoryUrlOutput);
     region = regionFrom(ecrRepositoryUrl) ?? regionFromEnv(env);
     if (!region) throw new Error(`No AWS region: ${ecrRepositoryUrl} names none and AWS_REGION is unset.`);

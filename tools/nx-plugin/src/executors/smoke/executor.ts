@@ -8,6 +8,6 @@ export default async function smokeExecutor(
   context: ExecutorContext,
 ): Promise<ExecutorResult> {
   return reportFailure(`smoke ${options.environment ?? ""}`.trim(), () =>
-    smoke(normalizeSmokeOptions(options, context.root)),
+    smoke(normalizeSmokeOptions(options, context.root, context.projectName)),
   );
 }

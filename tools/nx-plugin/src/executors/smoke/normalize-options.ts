@@ -4,10 +4,12 @@ import {
   pathOption,
   requirePositiveNumber,
   requireString,
+  resolveService,
 } from "../../lib/environment";
 
 export interface SmokeExecutorOptions {
   readonly environment?: string;
+  readonly service?: string;
   readonly imageFile?: string;
   readonly outputsFile?: string;
   readonly path?: string;
@@ -18,6 +20,8 @@ export interface SmokeExecutorOptions {
 export interface NormalizedSmokeOptions {
   readonly root: string;
   readonly environment: EnvironmentName;
+  /** The service whose URL and image record this step checks. */
+  readonly service: string;
   readonly imageFile: string;
   readonly outputsFile: string;
   readonly path: string;
@@ -25,8 +29,13 @@ export interface NormalizedSmokeOptions {
   readonly timeoutSeconds: number;
 }
 
-export function normalizeSmokeOptions(options: SmokeExecutorOptions, root: string): NormalizedSmokeOptions {
+export function normalizeSmokeOptions(
+  options: SmokeExecutorOptions,
+  root: string,
+  projectName?: string,
+): NormalizedSmokeOptions {
   const environment = parseEnvironment(options.environment);
+  const service = resolveService(options.service, projectName);
   const consecutive = requirePositiveNumber(options.consecutive ?? 5, "consecutive");
   if (!Number.isInteger(consecutive))
     throw new Error(`Option "consecutive" must be an integer (got ${consecutive}).`);
@@ -36,12 +45,14 @@ export function normalizeSmokeOptions(options: SmokeExecutorOptions, root: strin
   return {
     root,
     environment,
+    service,
     imageFile: pathOption(
       options.imageFile,
       "imageFile",
-      "{repoRoot}/dist/deploy/{environment}/image.json",
+      "{repoRoot}/dist/deploy/{environment}/{service}/image.json",
       root,
       environment,
+      service,
     ),
     outputsFile: pathOption(
       options.outputsFile,

@@ -11,7 +11,8 @@ import { joinUrl, versionMismatch } from "./version-check";
 
 export type SmokeResult =
   | { readonly status: "passed"; readonly url: string }
-  | { readonly status: "skipped-unreachable"; readonly url: string; readonly reason: string };
+  | { readonly status: "skipped-unreachable"; readonly url: string; readonly reason: string }
+  | { readonly status: "skipped-no-url"; readonly reason: string };
 
 const REQUEST_TIMEOUT_MS = 5000;
 const RETRY_MS = 1000;
@@ -22,7 +23,16 @@ export async function smoke(
   log = new StepLog(`smoke ${o.environment}`),
 ): Promise<SmokeResult> {
   const pushed = readPushedImage(o.imageFile);
-  const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false));
+  const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false), {
+    service: o.service,
+    environment: o.environment,
+  });
+  if (outputs.has(OUTPUTS.serviceUrl) && outputs.string(OUTPUTS.serviceUrl, { allowEmpty: true }) === "") {
+    // A worker takes no requests: its stack exports an empty URL, and apply checked its deployment.
+    const reason = `${o.service} has no URL (a worker takes no traffic); apply checked its deployment`;
+    log.info(`SKIPPED (no URL): ${reason}`);
+    return { status: "skipped-no-url", reason };
+  }
   const url = joinUrl(outputs.string(OUTPUTS.serviceUrl), o.path);
   const expected = { gitSha: pushed.gitSha, version: pushed.version };
 

@@ -1,0 +1,61 @@
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import type { AwsEnvironmentConfig } from "@platform/env-config";
+import { SharedLoadBalancer } from "@platform/fargate-service";
+import type { Construct } from "constructs";
+import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
+import { networkPlaceholders, type PlatformLoadBalancerOutputs, type PlatformOutputs } from "./stack-outputs";
+
+export interface PlatformStackProps extends Omit<AwsLayerStackProps, "region"> {
+  readonly config: AwsEnvironmentConfig;
+  /** State key of `network-<env>` (VPC and subnets of the load balancer). */
+  readonly networkStateKey: string;
+  /**
+   * Whether any service takes traffic: without web services there is no load balancer at all.
+   * @default true
+   */
+  readonly loadBalancer?: boolean;
+}
+
+/**
+ * `platform-<env>`: what the services of an environment share, the ECS cluster (named `<env>`) and
+ * one application load balancer (`<env>`) whose listener answers 404 until a web service's stack adds
+ * its rule. Applied with the foundation, so the migrate step has a cluster before any service exists.
+ */
+export class PlatformStack extends AwsLayerStack {
+  public readonly cluster: EcsCluster;
+  /** Undefined when the environment has no web service. */
+  public readonly loadBalancer?: SharedLoadBalancer;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, { ...props, region: props.config.region });
+    const { config } = props;
+    const network = this.readUpstream(
+      "network",
+      props.networkStateKey,
+      networkPlaceholders(config.network.vpcCidr, config.network.azCount),
+    );
+    this.cluster = new EcsCluster(this, "cluster", {
+      name: config.name,
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+    this.exportOutputs<PlatformOutputs>({ cluster_arn: this.cluster.arn, cluster_name: this.cluster.name });
+    if (props.loadBalancer === false) return;
+
+    this.loadBalancer = new SharedLoadBalancer(this, "load-balancer", {
+      name: config.name,
+      network: {
+        vpcId: network.vpc_id,
+        publicSubnetIds: network.public_subnet_ids,
+        privateSubnetIds: network.private_subnet_ids,
+      },
+      certificateArn: config.certificateArn,
+    });
+    const lb = this.loadBalancer;
+    this.exportOutputs<PlatformLoadBalancerOutputs>({
+      listener_arn: lb.listener.arn,
+      load_balancer_arn_suffix: lb.arnSuffix,
+      load_balancer_security_group_id: lb.securityGroup.id,
+      load_balancer_url: lb.url,
+    });
+  }
+}
