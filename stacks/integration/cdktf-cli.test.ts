@@ -61,8 +61,10 @@ describe("cdktf CLI on the root cdktf.json", () => {
       "bootstrap",
       "database-dev",
       "network-dev",
+      "platform-dev",
       "registry",
-      "service-dev",
+      "service-post-worker-dev",
+      "service-sample-service-dev",
     ]);
   });
 

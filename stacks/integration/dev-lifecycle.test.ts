@@ -11,7 +11,18 @@ import { CDKTF_WRAPPER, CliRunner, isolatedEnv, makeWorkDir, PrivateMoto } from 
 
 const BUCKET = "fargate-platform-tfstate";
 const DIGEST = (c: string) => `sha256:${c.repeat(64)}`;
-const SERVICE_LOCK = "dev/service.tfstate.tflock";
+const SERVICE_LOCK = "dev/service-sample-service.tfstate.tflock";
+/** The stacks of the repository's two services in dev. */
+const WEB = "service-sample-service-dev";
+const WORKER = "service-post-worker-dev";
+const STACKS = ["registry", "network-dev", "database-dev", "platform-dev", WORKER, WEB];
+/** Both services' image inputs. */
+const IMAGES = (digest: string) => ({
+  PLATFORM_IMAGE_DIGEST_SAMPLE_SERVICE: digest,
+  PLATFORM_IMAGE_DIGEST_POST_WORKER: digest,
+});
+/** Only sample-service's: the worker keeps DIGEST("a") from the environment. */
+const WEB_IMAGE = (digest: string) => ({ PLATFORM_IMAGE_DIGEST_SAMPLE_SERVICE: digest });
 
 let moto: PrivateMoto;
 let cli: CliRunner;
@@ -47,7 +58,7 @@ function expectExit(run: { code: number; output: string }, code: number): void {
 beforeAll(async () => {
   workDir = makeWorkDir();
   moto = await PrivateMoto.start(workDir);
-  env = { ...isolatedEnv(moto, workDir), PLATFORM_IMAGE_DIGEST: DIGEST("a") };
+  env = { ...isolatedEnv(moto, workDir), ...IMAGES(DIGEST("a")) };
   cli = new CliRunner(env, path.join(workDir, "cli.log"));
   cdktf = new CliRunner(env, path.join(workDir, "cli.log"), CDKTF_WRAPPER);
   process.stdout.write(`integration work dir: ${workDir} (cli.log, moto.log)\n`);
@@ -63,7 +74,7 @@ describe("dev against the AWS emulator", () => {
     expectExit(run, 2);
     expect(await moto.bucketExists(BUCKET)).toBe(true);
     const s = summaryJson().summaries;
-    expect(s.map((x) => x.stack)).toEqual(["registry", "network-dev", "database-dev", "service-dev"]);
+    expect(s.map((x) => x.stack)).toEqual(STACKS);
     for (const x of s) expect([x.add > 0, x.change, x.replace, x.destroy]).toEqual([true, 0, 0, 0]);
     const md = fs.readFileSync(summaryFile(), "utf8");
     expect(md).toContain("network-dev is not applied yet: this plan uses placeholder values");
@@ -71,25 +82,29 @@ describe("dev against the AWS emulator", () => {
   });
 
   it("applies the foundation (what push and migrate need) without an image", async () => {
-    const run = await cli.run(["apply", "--env", "dev", "--foundation"], { PLATFORM_IMAGE_DIGEST: "" });
+    const run = await cli.run(["apply", "--env", "dev", "--foundation"], IMAGES(""));
     expectExit(run, 0);
-    expect(run.stdout).toMatch(/\[service-dev\] applying only the foundation: aws_ecs_cluster\./);
+    expect(run.stdout).toMatch(
+      new RegExp(`\\[${WEB}\\] applying only the foundation: aws_ecs_task_definition\\.`),
+    );
     const outputs = JSON.parse(fs.readFileSync(path.join(workDir, "out", "outputs", "dev.json"), "utf8"));
-    const service = outputs.stacks["service-dev"];
+    expect(outputs.services).toEqual({ "post-worker": WORKER, "sample-service": WEB });
+    const service = outputs.stacks[WEB];
     expect(service.migration_task_family).toBe("dev-sample-service-migrate");
-    expect(service.cluster_arn).toMatch(/^arn:aws:ecs:eu-west-1:\d{12}:cluster\/dev-sample-service$/);
+    expect(outputs.stacks["platform-dev"].cluster_arn).toMatch(/^arn:aws:ecs:eu-west-1:\d{12}:cluster\/dev$/);
     expect(service.migration_security_group_ids).toEqual([expect.stringMatching(/^sg-/)]);
     expect(service.migration_subnet_ids).toEqual(outputs.stacks["network-dev"].private_subnet_ids);
-    expect(outputs.stacks.registry.repository_url).toMatch(
+    expect(outputs.stacks.registry.sample_service_repository_url).toMatch(
       /\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/sample-service$/,
     );
+    expect(outputs.stacks.registry.post_worker_repository_url).toMatch(/\/post-worker$/);
     expect(outputs.stacks["database-dev"].db_endpoint).not.toBe("placeholder.invalid");
-    const state = await cli.run(["state", "--env", "dev", "list", "--stack", "service"]);
+    const state = await cli.run(["state", "--env", "dev", "list", "--service", "sample-service"]);
     expect(state.stdout).not.toMatch(/\taws_ecs_service\./);
   });
 
-  it("refuses to apply the service without an image digest, before changing anything", async () => {
-    const run = await cli.run(["apply", "--env", "dev"], { PLATFORM_IMAGE_DIGEST: "" });
+  it("refuses to apply a service without an image digest, before changing anything", async () => {
+    const run = await cli.run(["apply", "--env", "dev"], WEB_IMAGE(""));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('No image digest for environment "dev"');
     expect(run.stdout).not.toContain("=== apply");
@@ -99,20 +114,26 @@ describe("dev against the AWS emulator", () => {
     const run = await cli.run(["apply", "--env", "dev"]);
     expectExit(run, 0);
     const order = [...run.stdout.matchAll(/^=== apply (\S+)/gm)].map((m) => m[1]);
-    expect(order).toEqual(["registry", "network-dev", "database-dev", "service-dev"]);
+    expect(order).toEqual(STACKS);
     for (const key of [
       "shared/registry.tfstate",
       "dev/network.tfstate",
       "dev/database.tfstate",
-      "dev/service.tfstate",
+      "dev/platform.tfstate",
+      "dev/service-sample-service.tfstate",
+      "dev/service-post-worker.tfstate",
     ]) {
       expect(await moto.objectExists(BUCKET, key)).toBe(true);
     }
     const outputs = JSON.parse(fs.readFileSync(path.join(workDir, "out", "outputs", "dev.json"), "utf8"));
-    const service = outputs.stacks["service-dev"];
-    expect(service.image).toBe(`${outputs.stacks.registry.repository_url}@${DIGEST("a")}`);
+    const service = outputs.stacks[WEB];
+    expect(service.image).toBe(`${outputs.stacks.registry.sample_service_repository_url}@${DIGEST("a")}`);
     expect(service.service_name).toBe("dev-sample-service");
     expect(service.service_url).toMatch(/^http:\/\/.+elb\.amazonaws\.com$/);
+    expect(service.service_url).toBe(outputs.stacks["platform-dev"].load_balancer_url);
+    const worker = outputs.stacks[WORKER];
+    expect(worker.service_name).toBe("dev-post-worker");
+    expect(worker.service_url).toBe("");
   });
 
   it("`cdktf output` reads the same outputs from the state (the root cdktf.json, same app)", async () => {
@@ -120,7 +141,7 @@ describe("dev against the AWS emulator", () => {
     const outputsFile = path.join(workDir, "cdktf-output.json");
     const run = await cdktf.run([
       "output",
-      "service-dev",
+      WEB,
       "--env",
       "dev",
       "--output",
@@ -131,9 +152,9 @@ describe("dev against the AWS emulator", () => {
     expectExit(run, 0);
     expect(withoutColor(run.stdout)).toContain("service_name = dev-sample-service");
     const outputs = JSON.parse(fs.readFileSync(path.join(workDir, "out", "outputs", "dev.json"), "utf8"));
-    const fromCli = JSON.parse(fs.readFileSync(outputsFile, "utf8"))["service-dev"];
-    expect(fromCli.service_name).toBe(outputs.stacks["service-dev"].service_name);
-    expect(fromCli.image).toBe(outputs.stacks["service-dev"].image);
+    const fromCli = JSON.parse(fs.readFileSync(outputsFile, "utf8"))[WEB];
+    expect(fromCli.service_name).toBe(outputs.stacks[WEB].service_name);
+    expect(fromCli.image).toBe(outputs.stacks[WEB].image);
   });
 
   it("lists the resources of every stack with `state list`", async () => {
@@ -144,8 +165,11 @@ describe("dev against the AWS emulator", () => {
       ["network-dev", "aws_vpc"],
       ["network-dev", "aws_nat_gateway"],
       ["database-dev", "aws_db_instance"],
-      ["service-dev", "aws_ecs_service"],
-      ["service-dev", "aws_lb"],
+      ["platform-dev", "aws_ecs_cluster"],
+      ["platform-dev", "aws_lb"],
+      [WEB, "aws_ecs_service"],
+      [WEB, "aws_lb_listener_rule"],
+      [WORKER, "aws_ecs_service"],
     ]) {
       expect(run.stdout).toMatch(new RegExp(`^${stack}\\t${type}\\.`, "m"));
     }
@@ -159,27 +183,28 @@ describe("dev against the AWS emulator", () => {
     expect(fs.readFileSync(summaryFile(), "utf8")).toContain("**No changes.**");
   });
 
-  it("flags a replacement at the top of the summary, by address and cause", async () => {
-    const run = await cli.run(["plan", "--env", "dev"], { PLATFORM_IMAGE_DIGEST: DIGEST("b") });
+  it("flags a replacement at the top of the summary, by address and cause; only the changed service's stack", async () => {
+    const run = await cli.run(["plan", "--env", "dev"], WEB_IMAGE(DIGEST("b")));
     expectExit(run, 2);
     const md = fs.readFileSync(summaryFile(), "utf8");
     const top = md.slice(0, md.indexOf("| Stack |"));
     expect(top).toContain("> [!WARNING]");
     expect(top).toMatch(
-      /> - replace in `service-dev`: `aws_ecs_task_definition\.service_task-definition_[0-9A-F]+` \(forced by `container_definitions`\)/,
+      /> - replace in `service-sample-service-dev`: `aws_ecs_task_definition\.service_task-definition_[0-9A-F]+` \(forced by `container_definitions`\)/,
     );
-    const service = summaryJson().summaries.find((x) => x.stack === "service-dev");
+    const service = summaryJson().summaries.find((x) => x.stack === WEB);
     expect(service?.replace).toBe(2); // the service's and the migration task's definitions
-    for (const other of summaryJson().summaries.filter((x) => x.stack !== "service-dev"))
+    for (const other of summaryJson().summaries.filter((x) => x.stack !== WEB))
       expect(other.hasChanges).toBe(false);
   });
 
   it("`cdktf diff` of the changed stack shows the plan the review summary counts", async () => {
-    const service = summaryJson().summaries.find((x) => x.stack === "service-dev");
-    if (!service) throw new Error("summary.json has no service-dev");
-    const run = await cdktf.run(["diff", "service-dev", "--env", "dev", "--output", cdktfOut()], {
-      PLATFORM_IMAGE_DIGEST: DIGEST("b"),
-    });
+    const service = summaryJson().summaries.find((x) => x.stack === WEB);
+    if (!service) throw new Error(`summary.json has no ${WEB}`);
+    const run = await cdktf.run(
+      ["diff", WEB, "--env", "dev", "--output", cdktfOut()],
+      WEB_IMAGE(DIGEST("b")),
+    );
     expectExit(run, 0);
     const plan = withoutColor(run.stdout);
     // Terraform counts a replacement as one add and one destroy; the summary lists it apart.
@@ -194,18 +219,18 @@ describe("dev against the AWS emulator", () => {
 
   it("lets only one of two concurrent applies hold the lock; the state stays valid", async () => {
     const pullState = async () => {
-      const r = await cli.run(["state", "--env", "dev", "pull", "--stack", "service"]);
+      const r = await cli.run(["state", "--env", "dev", "pull", "--service", "sample-service"]);
       expectExit(r, 0);
       return JSON.parse(r.stdout) as { serial: number; lineage: string; resources: unknown[] };
     };
     const before = await pullState();
-    const second = { ...env, PLATFORM_IMAGE_DIGEST: DIGEST("b") };
-    const first = cli.start(["apply", "--env", "dev", "--stack", "service"], {
+    const second = { ...env, ...WEB_IMAGE(DIGEST("b")) };
+    const first = cli.start(["apply", "--env", "dev", "--service", "sample-service"], {
       ...second,
       PLATFORM_SYNTH_OUTDIR: path.join(workDir, "cdktf.out-a"),
     });
     await moto.waitForObject(BUCKET, SERVICE_LOCK, 180_000);
-    const late = await cli.run(["apply", "--env", "dev", "--stack", "service"], {
+    const late = await cli.run(["apply", "--env", "dev", "--service", "sample-service"], {
       ...second,
       PLATFORM_SYNTH_OUTDIR: path.join(workDir, "cdktf.out-b"),
     });
@@ -219,16 +244,15 @@ describe("dev against the AWS emulator", () => {
     const after = await pullState();
     expect(after.lineage).toBe(before.lineage);
     expect(after.serial).toBeGreaterThan(before.serial);
-    const replan = await cli.run(["plan", "--env", "dev", "--stack", "service"], {
-      PLATFORM_IMAGE_DIGEST: DIGEST("b"),
-    });
+    const replan = await cli.run(
+      ["plan", "--env", "dev", "--service", "sample-service"],
+      WEB_IMAGE(DIGEST("b")),
+    );
     expectExit(replan, 0);
   });
 
   it("forwards SIGINT to Terraform during apply, which stops and releases the lock", async () => {
-    const apply = cli.start(["apply", "--env", "dev", "--stack", "service"], {
-      PLATFORM_IMAGE_DIGEST: DIGEST("c"),
-    });
+    const apply = cli.start(["apply", "--env", "dev", "--service", "sample-service"], WEB_IMAGE(DIGEST("c")));
     // Interrupt while Terraform holds the lock (under moto this lands in the apply command's plan
     // phase: the service stack's apply itself takes about a second).
     await moto.waitForObject(BUCKET, SERVICE_LOCK, 180_000);
@@ -237,13 +261,13 @@ describe("dev against the AWS emulator", () => {
     expect(run.code).toBe(130);
     expect(run.stderr).toMatch(/asking Terraform to stop gracefully/);
     expect(await moto.objectExists(BUCKET, SERVICE_LOCK)).toBe(false);
-    const state = await cli.run(["state", "--env", "dev", "pull", "--stack", "service"]);
+    const state = await cli.run(["state", "--env", "dev", "pull", "--service", "sample-service"]);
     expectExit(state, 0);
     expect(() => JSON.parse(state.stdout)).not.toThrow();
   });
 
   it("destroys every stack and leaves nothing in state", async () => {
-    const run = await cli.run(["destroy", "--env", "dev"], { PLATFORM_IMAGE_DIGEST: DIGEST("c") });
+    const run = await cli.run(["destroy", "--env", "dev"], WEB_IMAGE(DIGEST("c")));
     expectExit(run, 0);
     expect(run.stdout).toContain("Keeping the shared registry stack");
     const registry = await cli.run(["destroy", "--env", "dev", "--stack", "registry"]);
@@ -251,7 +275,7 @@ describe("dev against the AWS emulator", () => {
     const list = await cli.run(["state", "--env", "dev", "list"]);
     expectExit(list, 0);
     expect(list.stdout.split("\n").filter((l) => /\t/.test(l))).toEqual([]);
-    for (const stack of ["registry", "network-dev", "database-dev", "service-dev"]) {
+    for (const stack of STACKS) {
       expect(list.stdout).toContain(`# ${stack} (0 resources)`);
     }
   });

@@ -25,7 +25,8 @@ if ((PIPESTATUS[0] != 0)); then
   exit 1
 fi
 
-npx nx run sample-service:deploy -c local --outputStyle=static "$@" 2>&1 | tee "$log"
+# Every service (apps/*/service.json), one after the other (nx.json parallel: 1).
+npx nx run-many -t deploy -c local -p tag:service --outputStyle=static "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
 if ((rc != 0)); then
@@ -52,11 +53,11 @@ fi
 outputs="${PLATFORM_STACKS_OUT_DIR:-stacks/out}/outputs/local.json"
 url="$(node -e '
   const doc = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
-  const url = doc.stacks && doc.stacks.local && doc.stacks.local.service_url;
+  const url = doc.stacks && doc.stacks.local && doc.stacks.local.proxy_url;
   if (typeof url !== "string" || !/^https?:\/\//.test(url)) process.exit(1);
   process.stdout.write(url);
 ' "$outputs" 2>/dev/null)" || {
-  echo "deploy-local: the chain succeeded but ${outputs} has no stacks.local.service_url." >&2
+  echo "deploy-local: the chain succeeded but ${outputs} has no stacks.local.proxy_url." >&2
   exit 1
 }
 echo

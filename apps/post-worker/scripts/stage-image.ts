@@ -30,7 +30,12 @@ function stage(): void {
     const dest = path.join(OUT, lockPath.replace(`${workspace}/`, ""));
     // Nested node_modules hold packages of their own: copied only when they are in the closure.
     const nested = path.join(ROOT, lockPath, "node_modules");
-    fs.cpSync(path.join(ROOT, lockPath), dest, { recursive: true, filter: (src) => src !== nested });
+    // dereference: a package may be a symlink (a scratch copy's node_modules); the image needs its files.
+    fs.cpSync(path.join(ROOT, lockPath), dest, {
+      recursive: true,
+      dereference: true,
+      filter: (src) => src !== nested,
+    });
   }
   for (const entry of fs.readdirSync(path.join(APP, "dist")).filter((e) => e !== "image")) {
     fs.cpSync(path.join(APP, "dist", entry), path.join(OUT, "dist", entry), {

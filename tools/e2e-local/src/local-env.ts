@@ -56,11 +56,17 @@ export async function removeImagesOfCommits(shas: readonly string[]): Promise<st
 
 /** What the local stacks' outputs say is deployed (stacks/out/outputs/local.json). */
 export interface LocalOutputs {
+  /** The proxy's URL (`local` stack): every web service behind it. */
+  readonly proxyUrl: string;
+  /** sample-service's URL (its own stack). */
   readonly serviceUrl: string;
   readonly networkName: string;
   readonly volumeName: string;
+  /** sample-service's image and replicas. */
   readonly image: string;
   readonly containerNames: readonly string[];
+  /** post-worker's replicas. */
+  readonly workerContainerNames: readonly string[];
   readonly postgresContainer: string;
 }
 
@@ -71,21 +77,28 @@ export function localOutputsFile(): string {
 export function readLocalOutputs(file = localOutputsFile()): LocalOutputs {
   if (!existsSync(file)) throw new Error(`${file} does not exist: the local stacks were not applied`);
   const doc = JSON.parse(readFileSync(file, "utf8")) as {
+    services?: Record<string, string>;
     stacks: Record<string, Record<string, unknown>>;
   };
-  const app = doc.stacks.local ?? {};
+  const platform = doc.stacks.local ?? {};
   const data = doc.stacks["local-data"] ?? {};
+  // Each service's own stack, as the stacks CLI recorded it.
+  const stackOf = (service: string) => doc.stacks[doc.services?.[service] ?? ""] ?? {};
+  const app = stackOf("sample-service");
+  const worker = stackOf("post-worker");
   const str = (v: unknown, name: string) => {
     if (typeof v !== "string" || v === "") throw new Error(`${file}: no ${name}`);
     return v;
   };
-  const migrationEnv = (app.migration_environment ?? {}) as Record<string, string>;
+  const migrationEnv = (platform.migration_environment ?? {}) as Record<string, string>;
   return {
-    serviceUrl: str(app.service_url, "local.service_url"),
-    networkName: str(app.network_name, "local.network_name"),
+    proxyUrl: str(platform.proxy_url, "local.proxy_url"),
+    serviceUrl: str(app.service_url, "local-sample-service.service_url"),
+    networkName: str(platform.network_name, "local.network_name"),
     volumeName: str(data.volume_name, "local-data.volume_name"),
-    image: str(app.image, "local.image"),
+    image: str(app.image, "local-sample-service.image"),
     containerNames: (app.container_names as string[] | undefined) ?? [],
+    workerContainerNames: (worker.container_names as string[] | undefined) ?? [],
     postgresContainer: str(migrationEnv.PGHOST, "local.migration_environment.PGHOST"),
   };
 }

@@ -15,7 +15,7 @@
  * It replaces whatever local environment is deployed and ends with none (data volume included).
  * Logs: the directory printed first (Nx output of every step, the polling clients' JSON lines).
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CommandRun, chainEnv, nx, runLogged, tail, WORKSPACE_ROOT } from "../src/chain";
@@ -108,7 +108,11 @@ describe("local environment end to end (README command (1), redeploys, migration
     const lastLine = run.output.trimEnd().split("\n").at(-1);
     const outputs = readLocalOutputs();
     expect(lastLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(lastLine).toBe(outputs.serviceUrl);
+    expect(lastLine).toBe(outputs.proxyUrl);
+    expect(outputs.serviceUrl).toBe(outputs.proxyUrl);
+    // Both services were deployed: the worker runs too, with no published port.
+    expect(outputs.workerContainerNames.length).toBeGreaterThan(0);
+    for (const name of outputs.workerContainerNames) expect((await docker(["port", name])).trim()).toBe("");
 
     const url = outputs.serviceUrl;
     const expected: BuildId = { version: serviceVersion(repo.dir), gitSha: repo.head() };
@@ -119,7 +123,7 @@ describe("local environment end to end (README command (1), redeploys, migration
     v1 = { url, build: expected, outputs };
   });
 
-  it("a post created through POST /posts is served back", async () => {
+  it("a post created through POST /posts is served back, and the worker's word count appears on it", async () => {
     const { url } = need(v1, "cold deploy");
     const title = `e2e-local ${new Date().toISOString()}`;
     const created = await request("POST", `${url}/posts`, { title, content: "written before the redeploy" });
@@ -130,6 +134,13 @@ describe("local environment end to end (README command (1), redeploys, migration
     expect(read.status).toBe(200);
     expect(JSON.parse(read.body)).toMatchObject({ id: row.id, title });
     post = { id: row.id, title };
+    // post-worker takes the job sample-service enqueued and writes its result back.
+    const processed = await waitFor(`the worker's result on post ${row.id}`, 30_000, async () => {
+      const res = await request("GET", `${url}/posts/${row.id}`);
+      const body = JSON.parse(res.body) as { word_count: number | null; summary: string | null };
+      return body.word_count === null ? undefined : body;
+    });
+    expect(processed).toMatchObject({ word_count: 4, summary: "written before the redeploy" });
   });
 
   it("redeploy of a new version under a client polling /version every 100 ms: no failed request, old then new", async () => {
@@ -190,6 +201,28 @@ describe("local environment end to end (README command (1), redeploys, migration
       return res.status === 200 ? JSON.parse(res.body) : undefined;
     });
     expect(row).toMatchObject({ id, title });
+  });
+
+  it("a change to apps/post-worker only: nx affected -t deploy redeploys post-worker, sample-service's containers stay", async () => {
+    const current = need(v2, "redeploy");
+    const ids = async (names: readonly string[]) =>
+      (await docker(["inspect", "-f", "{{.Id}}", ...names])).trim().split("\n");
+    const webBefore = await ids(current.outputs.containerNames);
+    const workerBefore = await ids(readLocalOutputs().workerContainerNames);
+    repo.commit("post-worker: a comment", (dir) => {
+      const file = join(dir, "apps", "post-worker", "src", "analyze.ts");
+      writeFileSync(file, `${readFileSync(file, "utf8")}\n// e2e-local: a change to post-worker only\n`);
+    });
+    const run = await nx(
+      repo.dir,
+      ["affected", "-t", "deploy", "-c", "local", "--base=HEAD~1", "--head=HEAD", "--outputStyle=static"],
+      nxLog,
+    );
+    if (run.code !== 0) throw new Error(failedMessage("nx affected -t deploy -c local", run));
+    expect(run.output).toContain("> nx run post-worker:deploy:local");
+    expect(run.output).not.toContain("> nx run sample-service:");
+    expect(await ids(readLocalOutputs().containerNames)).toEqual(webBefore);
+    expect(await ids(readLocalOutputs().workerContainerNames)).not.toEqual(workerBefore);
   });
 
   it("a redeploy whose migration fails stops with the migration's error; the old version keeps serving", async () => {

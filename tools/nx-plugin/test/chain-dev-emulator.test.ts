@@ -241,7 +241,8 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
 
   // The operator's view of what the chain deployed, as deploy-dev.yml runs it after a deploy:
   // ops:record-apply (GITHUB_SHA = the deployed commit), then stacks:status, here with --json and --drift.
-  const pushedImage = () => readPushedImage(join(workDir, "dist", "deploy", "dev", "sample-service", "image.json"));
+  const pushedImage = () =>
+    readPushedImage(join(workDir, "dist", "deploy", "dev", "sample-service", "image.json"));
   const deployedCommit = () => pushedImage().gitSha.replace(/-dirty$/, "");
   const status = async (): Promise<{ run: NxRun; status: EnvironmentStatus }> => {
     const run = await nx(["run", "stacks:status", "-c", "dev", "--", "--json", "--drift"], env, logFile);
@@ -277,7 +278,9 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
       ecs.destroy();
     }
     expect(s.environment).toBe("dev");
-    expect(s.service).toMatchObject({
+    expect(s.services.map((x) => x.name)).toEqual(["post-worker", "sample-service"]);
+    const web = s.services.find((x) => x.name === "sample-service");
+    expect(web?.service).toMatchObject({
       service: outputs.string("service_name"),
       status: "ACTIVE",
       image: image.reference,
@@ -291,11 +294,13 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
       rolloutState: "COMPLETED",
       deployments: 1,
     });
-    expect(s.imageRecord).toMatchObject({ reference: image.reference, matchesRunning: true });
+    expect(web?.imageRecord).toMatchObject({ reference: image.reference, matchesRunning: true });
     // Under the emulator no database runs, so the migration is known from the migrate step's record
     // (the schema_migrations read is covered against real PostgreSQL in tools/ops/test/status.test.ts).
-    expect(s.migration.record).toMatchObject({ succeeded: true, exitCode: 0, reference: image.reference });
-    expect(s.migration.databaseNote).toBe("not read (pass --database-url)");
+    expect(web?.migration.record).toMatchObject({ succeeded: true, exitCode: 0, reference: image.reference });
+    expect(web?.migration.databaseNote).toBe("not read (pass --database-url)");
+    const worker = s.services.find((x) => x.name === "post-worker");
+    expect(worker?.service).toMatchObject({ status: "ACTIVE", running: 1, desired: 1 });
 
     const stacks = [
       "network-dev",
@@ -397,10 +402,14 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
       try {
         const td = (
           await ecs.send(
-            new DescribeTaskDefinitionCommand({ taskDefinition: serviceOutputs().string("task_definition_arn") }),
+            new DescribeTaskDefinitionCommand({
+              taskDefinition: serviceOutputs().string("task_definition_arn"),
+            }),
           )
         ).taskDefinition;
-        const app = td?.containerDefinitions?.find((c) => c.name === serviceOutputs().string("container_name"));
+        const app = td?.containerDefinitions?.find(
+          (c) => c.name === serviceOutputs().string("container_name"),
+        );
         expect(containerEnv.get("PORT")).toBe(String(app?.portMappings?.[0]?.containerPort));
         const database = new Set(["PGHOST", "PGPORT", "PGDATABASE", "PGSSLMODE"]);
         for (const e of app?.environment ?? []) {

@@ -14,6 +14,10 @@ import { REGION, type TestToolchain, uniqueSuffix, waitForToolchain } from "./su
 
 jest.setTimeout(120_000);
 
+/** The service promoted; a second one in the outputs proves the other's stack is never read. */
+const SERVICE = "sample-service";
+const OTHER = "post-worker";
+
 let tc: TestToolchain;
 let ecs: ECSClient;
 let ecr: ECRClient;
@@ -25,30 +29,46 @@ const images: Record<string, { digest: string; manifest: string; sha: string }> 
 
 /** The service of `env` in this test run: `<env>-<suffix>` cluster and service. */
 const serviceName = (env: string) => `${env}-${suffix}`;
-/** Writes the stacks' outputs file for an environment, as `stacks:apply` does. */
+/**
+ * Writes the stacks' outputs file for an environment, as `stacks:apply` does: one stack per service
+ * (`services` names them), the other service's naming a service that does not exist.
+ */
 function writeOutputs(env: string): void {
   const file = join(repoRoot, "stacks", "out", "outputs", `${env}.json`);
   mkdirSync(join(file, ".."), { recursive: true });
   const n = serviceName(env);
+  const outputs = (service: string) => ({
+    cluster_name: n,
+    service_name: service,
+    container_name: "app",
+    cluster_arn: `arn:aws:ecs:${REGION}:123456789012:cluster/${n}`,
+  });
   writeFileSync(
     file,
     JSON.stringify({
       environment: env,
+      services: { [SERVICE]: `service-${SERVICE}-${env}`, [OTHER]: `service-${OTHER}-${env}` },
       stacks: {
-        [`service-${env}`]: {
-          cluster_name: n,
-          service_name: n,
-          container_name: "app",
-          cluster_arn: `arn:aws:ecs:${REGION}:123456789012:cluster/${n}`,
-        },
+        [`service-${OTHER}-${env}`]: outputs(`${n}-not-promoted`),
+        [`service-${SERVICE}-${env}`]: outputs(n),
       },
     }),
   );
 }
+const recordFile = (env: string) => imageRecordFile(repoRoot, env, SERVICE);
 const locate = (env: AwsEnvironmentName): Promise<ServiceLocation> =>
-  locateService(env, { repoRoot, environ: tc.environ });
+  locateService(env, { repoRoot, service: SERVICE, environ: tc.environ });
 const run = (from: AwsEnvironmentName, to: AwsEnvironmentName, extra: { expectDigest?: string } = {}) =>
-  promote({ from, to, repoRoot, locate, bytesRegistry: tc.registry, environ: tc.environ, ...extra });
+  promote({
+    from,
+    to,
+    service: SERVICE,
+    repoRoot,
+    locate,
+    bytesRegistry: tc.registry,
+    environ: tc.environ,
+    ...extra,
+  });
 
 beforeAll(async () => {
   tc = await waitForToolchain();
@@ -81,9 +101,9 @@ test("promotes the digest RUNNING in dev (latest task definition), not a stale i
   await createService(ecs, serviceName("dev"), `${repoUri}@${images.old.digest}`);
   const td2 = await deployImage(ecs, serviceName("dev"), `${repoUri}@${images.new.digest}`);
   // A record left by an earlier push in this checkout names another digest: the live service wins.
-  mkdirSync(join(repoRoot, "dist", "deploy", "dev"), { recursive: true });
+  mkdirSync(join(repoRoot, "dist", "deploy", "dev", SERVICE), { recursive: true });
   writeFileSync(
-    imageRecordFile(repoRoot, "dev"),
+    recordFile("dev"),
     JSON.stringify({
       repository: repoUri,
       digest: images.old.digest,
@@ -95,8 +115,10 @@ test("promotes the digest RUNNING in dev (latest task definition), not a stale i
   const result = await run("dev", "staging");
 
   expect(result.record.digest).toBe(images.new.digest);
+  expect(result.service).toBe(SERVICE);
   expect(result.source.taskDefinitionArn).toBe(td2);
-  const written = readImageRecord(imageRecordFile(repoRoot, "staging"));
+  expect(result.recordFile).toBe(join(repoRoot, "dist", "deploy", "staging", SERVICE, "image.json"));
+  const written = readImageRecord(recordFile("staging"));
   expect(written).toMatchObject({
     repository: repoUri,
     digest: images.new.digest,
@@ -113,11 +135,11 @@ test("refuses a digest the registry does not hold, and writes nothing", async ()
   const env = "dev";
   const missing = `sha256:${"9".repeat(64)}`;
   await deployImage(ecs, serviceName(env), `${repoUri}@${missing}`);
-  rmSync(imageRecordFile(repoRoot, "staging"), { force: true });
+  rmSync(recordFile("staging"), { force: true });
   await expect(run("dev", "staging")).rejects.toThrow(
     /Refusing to promote .*registry does not hold it \(ECR .*ImageNotFoundException/,
   );
-  expect(existsSync(imageRecordFile(repoRoot, "staging"))).toBe(false);
+  expect(existsSync(recordFile("staging"))).toBe(false);
 });
 
 test("refuses a digest ECR records but whose bytes are not in the loopback registry", async () => {
@@ -128,7 +150,7 @@ test("refuses a digest ECR records but whose bytes are not in the loopback regis
   await putEcrImage(ecr, repoName, digest, manifest, "8888888");
   await deployImage(ecs, serviceName("dev"), `${repoUri}@${digest}`);
   await expect(run("dev", "staging")).rejects.toThrow(/registry does not hold it .*answers 404/);
-  expect(existsSync(imageRecordFile(repoRoot, "staging"))).toBe(false);
+  expect(existsSync(recordFile("staging"))).toBe(false);
 });
 
 test("refuses to skip staging, before reading anything", async () => {
@@ -137,6 +159,7 @@ test("refuses to skip staging, before reading anything", async () => {
     promote({
       from: "dev",
       to: "prod",
+      service: SERVICE,
       repoRoot,
       locate: spy,
       bytesRegistry: tc.registry,
@@ -144,7 +167,7 @@ test("refuses to skip staging, before reading anything", async () => {
     }),
   ).rejects.toThrow(/Refusing to skip staging/);
   expect(spy).not.toHaveBeenCalled();
-  expect(existsSync(imageRecordFile(repoRoot, "prod"))).toBe(false);
+  expect(existsSync(recordFile("prod"))).toBe(false);
 });
 
 test("prod takes only the digest running in staging", async () => {
@@ -152,11 +175,11 @@ test("prod takes only the digest running in staging", async () => {
   await expect(run("staging", "prod", { expectDigest: images.old.digest })).rejects.toThrow(
     /not the expected/,
   );
-  expect(existsSync(imageRecordFile(repoRoot, "prod"))).toBe(false);
+  expect(existsSync(recordFile("prod"))).toBe(false);
 
   const result = await run("staging", "prod", { expectDigest: images.new.digest });
   expect(result.record.digest).toBe(images.new.digest);
-  expect(readImageRecord(imageRecordFile(repoRoot, "prod"))?.promotedFrom?.environment).toBe("staging");
+  expect(readImageRecord(recordFile("prod"))?.promotedFrom?.environment).toBe("staging");
 });
 
 test("an environment with no service has nothing to promote", async () => {
@@ -166,11 +189,12 @@ test("an environment with no service has nothing to promote", async () => {
       promote({
         from: "dev",
         to: "staging",
+        service: SERVICE,
         repoRoot: empty,
-        locate: (e) => locateService(e, { repoRoot: empty }),
+        locate: (e) => locateService(e, { repoRoot: empty, service: SERVICE }),
         environ: tc.environ,
       }),
-    ).rejects.toThrow(/Cannot find the ECS service of dev/);
+    ).rejects.toThrow(`Cannot find the ECS service of ${SERVICE} in dev`);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
@@ -185,6 +209,7 @@ test("a loopback-registry reference is verified by HEAD /v2/<repo>/manifests/<di
   const result = await promote({
     from: "dev",
     to: "staging",
+    service: SERVICE,
     repoRoot,
     locate: async () => loc,
     environ: tc.environ,

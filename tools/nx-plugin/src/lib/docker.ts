@@ -57,3 +57,21 @@ export async function assertRegistryReachable(host: string, timeoutMs = 5000): P
     throw new Error(`${url} answered HTTP ${status}; that is not a container registry. Nothing was pushed.`);
   }
 }
+
+/** `running`/`exited`/... and the restart count of each container, by name (missing = not there). */
+export async function containerStates(
+  names: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<Map<string, { readonly status: string; readonly restarts: number }>> {
+  const states = new Map<string, { readonly status: string; readonly restarts: number }>();
+  for (const name of names) {
+    const res = await run("docker", ["inspect", "--format", "{{.State.Status}} {{.RestartCount}}", name], {
+      env,
+      allowExitCodes: [1],
+    });
+    if (res.exitCode !== 0) continue;
+    const [status, restarts] = res.stdout.trim().split(" ");
+    states.set(name, { status, restarts: Number(restarts) });
+  }
+  return states;
+}

@@ -16,6 +16,8 @@ export const OUTPUTS = {
   migrationContainerName: "migration_container_name",
   migrationSubnetIds: "migration_subnet_ids",
   migrationSecurityGroupIds: "migration_security_group_ids",
+  /** local: the containers of a service's replicas. */
+  containerNames: "container_names",
   /** local: the Docker network the database and service containers share. */
   networkName: "network_name",
   /** local: the database connection environment for the migrate container (JSON object of strings). */

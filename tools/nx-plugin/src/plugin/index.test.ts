@@ -31,10 +31,11 @@ describe("createNodes", () => {
     ];
     const results = Object.fromEntries(await create(files, { environments: ["local", "dev"] }, context()));
     for (const name of ["orders", "jobs"]) {
-      expect(
-        Object.keys(results[`apps/${name}/service.json`].projects?.[`apps/${name}`]?.targets ?? {}),
-      ).toContain("deploy");
+      const project = results[`apps/${name}/service.json`].projects?.[`apps/${name}`];
+      expect(Object.keys(project?.targets ?? {})).toContain("deploy");
+      expect(project?.tags).toContain("service");
     }
+    expect(results["apps/jobs/service.json"].projects?.["apps/jobs"]?.tags).toContain("service-type:worker");
     const webOnly = Object.fromEntries(
       await create(files, { environments: ["local"], chainServiceTypes: ["web"] }, context()),
     );

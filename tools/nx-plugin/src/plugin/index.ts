@@ -9,6 +9,9 @@ export type { PlatformPluginOptions } from "./plugin-options";
 
 export const name = "@platform/nx-plugin";
 
+/** Tag of every service project (what `nx run-many -p tag:service` selects). */
+export const SERVICE_TAG = "service";
+
 /** Every `apps/<name>/service.json` makes its project a service with the deploy chain targets. */
 export const createNodes: CreateNodes<PlatformPluginOptions> = [
   "apps/*/service.json",
@@ -19,7 +22,11 @@ export const createNodes: CreateNodes<PlatformPluginOptions> = [
         const projectRoot = dirname(file);
         const service = parseServiceMarker(file, readFileSync(join(context.workspaceRoot, file), "utf8"));
         if (!options.chainServiceTypes.includes(service.type)) return {};
-        return { projects: { [projectRoot]: { targets: serviceTargets(projectRoot, service, options) } } };
+        // Tagged so every service can be selected at once: `nx run-many -t deploy -p tag:service`.
+        const tags = [SERVICE_TAG, `service-type:${service.type}`];
+        return {
+          projects: { [projectRoot]: { tags, targets: serviceTargets(projectRoot, service, options) } },
+        };
       },
       files,
       rawOptions,

@@ -34,5 +34,9 @@ export function normalizePluginOptions(options: PlatformPluginOptions | undefine
       `${WHERE}.defaultEnvironment must be one of ${environments.join(", ")} (got ${JSON.stringify(defaultEnvironment)})`,
     );
   }
-  return { environments, defaultEnvironment, chainServiceTypes: options?.chainServiceTypes ?? ["web", "worker"] };
+  return {
+    environments,
+    defaultEnvironment,
+    chainServiceTypes: options?.chainServiceTypes ?? ["web", "worker"],
+  };
 }

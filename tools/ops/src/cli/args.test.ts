@@ -40,7 +40,7 @@ describe("parseArgs errors", () => {
   });
   it("names the unknown option and the options the command allows", () => {
     expect(() => parseArgs(["release", "--env", "dev", "--force"])).toThrow(
-      "Unknown option --force for release; allowed: --env, --dry-run",
+      "Unknown option --force for release; allowed: --env, --service, --dry-run",
     );
     expect(() => parseArgs(["release", "--force=yes"])).toThrow("Unknown option --force for release");
   });

@@ -20,7 +20,7 @@ export interface CommandArgs {
 }
 
 export interface CommandContext {
-  /** Where the deploy records (dist/deploy/<env>/*.json) live: PLATFORM_REPO_ROOT when set. */
+  /** Where the deploy records (dist/deploy/<env>/<service>/*.json) live: PLATFORM_REPO_ROOT when set. */
   readonly repoRoot: string;
   /** This checkout: the stacks CLI, git, nx. */
   readonly workspace: string;

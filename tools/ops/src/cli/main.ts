@@ -1,6 +1,6 @@
 /**
  * The ops CLI: `node -r @swc-node/register tools/ops/src/cli/main.ts <command> [options]`, run through Nx
- * targets (`nx run ops:promote`, `nx run stacks:status -c <env>`, `nx run sample-service:run-image -c <env>`).
+ * targets (`nx run ops:promote`, `nx run stacks:status -c <env>`, `nx run <service>:run-image -c <env>`).
  * Each command lives in commands/<command>.ts; commands/index.ts is the table this looks them up in.
  */
 import { findRepoRoot } from "../lib/repo-root";
@@ -19,7 +19,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const args = parseArgs(argv);
   const command = COMMAND_TABLE[args.command];
-  // Two roots: the deploy records (dist/deploy/<env>/*.json) live under PLATFORM_REPO_ROOT when set, as
+  // Two roots: the deploy records (dist/deploy/<env>/<service>/*.json) live under PLATFORM_REPO_ROOT when set, as
   // the deploy chain and the stacks read them; the code (the stacks CLI, git, nx) is always this checkout.
   const context = {
     repoRoot: findRepoRoot(),

@@ -4,7 +4,7 @@ export interface ImageReference {
   readonly repository: string;
   /** Registry host (with port), e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com` or `127.0.0.1:5001`. */
   readonly registry: string;
-  /** Repository path inside the registry, e.g. `sample-service`. */
+  /** Repository path inside the registry, e.g. the service's name. */
   readonly path: string;
   /** `sha256:<64 hex>`. */
   readonly digest: string;

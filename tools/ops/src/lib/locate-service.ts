@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { regionFrom } from "./aws";
+import { serviceStackName } from "./deploy-records";
 import type { ServiceLocation } from "./deployed-service";
 import { readStateObject } from "./state-objects";
 import type { SynthesizedEnvironment } from "./synthesized-environment";
@@ -30,34 +31,46 @@ export function locationFromOutputs(
   return { region, cluster, service, containerName: str("container_name"), source };
 }
 
-/** Flattens `{stacks: {<stack>: {<output>: value}}}` or `{<stack>: {...}}` or a flat object into one map. */
-export function flattenOutputsDocument(doc: unknown): Record<string, unknown> {
-  if (typeof doc !== "object" || doc === null) return {};
-  const root = (doc as { stacks?: unknown }).stacks ?? doc;
-  const flat: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(root as Record<string, unknown>)) {
-    if (typeof v === "object" && v !== null && !Array.isArray(v) && !("value" in v && "type" in v)) {
-      for (const [name, inner] of Object.entries(v as Record<string, unknown>)) flat[name] = inner;
-    } else flat[k] = v;
-  }
-  return flat;
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * One service's stack outputs from the outputs document
+ * (`{services: {<service>: <stack>}, stacks: {<stack>: {<output>: value}}}`): the stack the document
+ * names for the service, else `service-<service>-<env>`. Never another stack's: every service stack
+ * exports the same output names, so a merged view would mix services.
+ */
+export function serviceOutputsFromDocument(
+  doc: unknown,
+  service: string,
+  env: string,
+): { readonly stack: string; readonly outputs?: Readonly<Record<string, unknown>> } {
+  const recorded = isObject(doc) && isObject(doc.services) ? doc.services[service] : undefined;
+  const stack = typeof recorded === "string" ? recorded : serviceStackName(service, env);
+  const stacks = isObject(doc) && isObject(doc.stacks) ? doc.stacks : {};
+  const outputs = stacks[stack];
+  return { stack, outputs: isObject(outputs) ? outputs : undefined };
 }
 
 /**
- * Finds an environment's ECS service: the service stack's state in S3 first (what was really applied),
- * else the stacks' outputs file. Throws naming both places when neither knows the service.
+ * Finds a service's ECS service in an environment: its stack's state in S3 first (what was really
+ * applied), else the stacks' outputs file. Throws naming both places when neither knows the service.
  */
 export async function locateService(
   env: string,
   options: {
     readonly repoRoot: string;
+    /** The service (apps/<name>/service.json name) whose stack `service-<name>-<env>` is read. */
+    readonly service: string;
     readonly synthesized?: SynthesizedEnvironment;
     readonly environ?: NodeJS.ProcessEnv;
   },
 ): Promise<ServiceLocation> {
   const tried: string[] = [];
   const synth = options.synthesized;
-  const serviceState = synth?.stateObjects.find((o) => o.stack === synth.serviceStack);
+  const stack =
+    synth?.services.find((s) => s.name === options.service)?.stack ?? serviceStackName(options.service, env);
+  const serviceState = synth?.stateObjects.find((o) => o.stack === stack);
   if (synth && serviceState) {
     const snap = await readStateObject(serviceState, options.environ);
     const where = `s3://${serviceState.bucket}/${serviceState.key}`;
@@ -71,15 +84,16 @@ export async function locateService(
   }
   const file = stacksOutputsFile(options.repoRoot, env, options.environ);
   if (existsSync(file)) {
-    const loc = locationFromOutputs(
-      flattenOutputsDocument(JSON.parse(readFileSync(file, "utf8"))),
-      synth?.region,
-      file,
-    );
+    const found = serviceOutputsFromDocument(JSON.parse(readFileSync(file, "utf8")), options.service, env);
+    const loc = found.outputs
+      ? locationFromOutputs(found.outputs, synth?.region, `${file} (${found.stack})`)
+      : undefined;
     if (loc) return loc;
-    tried.push(`${file} (no cluster_name/service_name)`);
+    tried.push(
+      `${file} (${found.outputs ? `${found.stack} has no cluster_name/service_name` : `no stack ${found.stack}`})`,
+    );
   } else tried.push(`${file} (missing)`);
   throw new Error(
-    `Cannot find the ECS service of ${env}: looked in ${tried.join("; ")}. Is ${env} applied (npx nx run stacks:apply -c ${env})?`,
+    `Cannot find the ECS service of ${options.service} in ${env}: looked in ${tried.join("; ")}. Is it applied (npx nx run stacks:apply -c ${env} -- --service ${options.service})?`,
   );
 }

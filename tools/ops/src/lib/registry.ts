@@ -5,7 +5,7 @@ import { ecrRegistry, gitShaFromTag, type ImageReference, registryBaseUrl } from
 /** What a registry says about one digest. */
 export interface RegistryImage {
   readonly exists: boolean;
-  /** Where it was looked up, e.g. `ECR 123456789012/sample-service (eu-west-1)` or `http://127.0.0.1:5001`. */
+  /** Where it was looked up, e.g. `ECR 123456789012/<service> (eu-west-1)` or `http://127.0.0.1:5001`. */
   readonly where: string;
   /** Why it is missing, when it is. */
   readonly reason?: string;

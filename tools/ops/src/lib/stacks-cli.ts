@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { imageDigestVariable } from "./deploy-records";
 import { readSynthesizedEnvironment, type SynthesizedEnvironment } from "./synthesized-environment";
 
 /** The stacks CLI as `nx run stacks:build` emits it. */
@@ -11,15 +12,16 @@ export function stacksCli(repoRoot: string): string {
 
 /**
  * Synthesizes an environment with the stacks' own CLI into a private directory (so a concurrent
- * plan/apply in `stacks/cdktf.out` is never disturbed). `imageReference` pins the service image the way
- * the deploy chain does (PLATFORM_IMAGE_DIGEST): a drift check must compare against what is deployed,
- * not against a placeholder or a local image record.
+ * plan/apply in `stacks/cdktf.out` is never disturbed). `imageReferences` pins each named service's image
+ * the way the deploy chain does (`PLATFORM_IMAGE_DIGEST_<SERVICE>`): a drift check must compare against
+ * what is deployed, not against a placeholder or a local image record.
  */
 export function synthesizeEnvironment(
   repoRoot: string,
   env: string,
   options: {
-    readonly imageReference?: string;
+    /** Image reference (`<repository>@sha256:...`) by service name. @default none pinned */
+    readonly imageReferences?: Readonly<Record<string, string>>;
     readonly environ?: NodeJS.ProcessEnv;
     readonly emulator?: boolean;
   } = {},
@@ -30,7 +32,8 @@ export function synthesizeEnvironment(
   }
   const outdir = mkdtempSync(join(tmpdir(), `platform-ops-${env}-`));
   const environ: NodeJS.ProcessEnv = { ...(options.environ ?? process.env), PLATFORM_SYNTH_OUTDIR: outdir };
-  if (options.imageReference) environ.PLATFORM_IMAGE_DIGEST = options.imageReference;
+  for (const [service, reference] of Object.entries(options.imageReferences ?? {}))
+    environ[imageDigestVariable(service)] = reference;
   const args = [cli, "synth", "--env", env, ...(options.emulator ? ["--emulator"] : [])];
   const r = spawnSync(process.execPath, args, { cwd: repoRoot, env: environ, encoding: "utf8" });
   if (r.status !== 0) {

@@ -15,8 +15,10 @@ import {
 export interface PromoteOptions {
   readonly from: AwsEnvironmentName;
   readonly to: AwsEnvironmentName;
+  /** The service promoted (apps/<name>/service.json): its records and stack are its own. */
+  readonly service: string;
   readonly repoRoot: string;
-  /** Finds an environment's ECS service (state outputs, outputs file, or a test's fixture). */
+  /** Finds the service's ECS service in an environment (state outputs, outputs file, or a test's fixture). */
   readonly locate: (env: AwsEnvironmentName) => Promise<ServiceLocation>;
   /** Refuse unless the source runs exactly this digest. @default undefined (whatever it runs) */
   readonly expectDigest?: string;
@@ -34,6 +36,7 @@ export interface PromoteOptions {
 }
 
 export interface PromotionResult {
+  readonly service: string;
   readonly from: AwsEnvironmentName;
   readonly to: AwsEnvironmentName;
   readonly source: RunningImage;
@@ -45,9 +48,10 @@ export interface PromotionResult {
 }
 
 /**
- * Promotes the digest running in `from` to `to`: reads it from the live ECS service (not a local file,
- * not a rebuild), verifies the registry holds it, then writes `dist/deploy/<to>/image.json` so that
- * `sample-service:migrate -c <to>` and `stacks:apply -c <to>` deploy exactly that digest.
+ * Promotes the digest one service runs in `from` to `to`: reads it from the live ECS service (not a
+ * local file, not a rebuild), verifies the registry holds it, then writes
+ * `dist/deploy/<to>/<service>/image.json` so that `<service>:migrate -c <to>` and `<service>:apply -c <to>`
+ * (its stack only) deploy exactly that digest.
  */
 export async function promote(options: PromoteOptions): Promise<PromotionResult> {
   const log = options.log ?? (() => {});
@@ -57,10 +61,10 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
 
   const location = await options.locate(options.from);
   log(
-    `${options.from}: ECS service ${location.service} in ${location.cluster} (${location.region}; from ${location.source})`,
+    `${options.service} in ${options.from}: ECS service ${location.service} in ${location.cluster} (${location.region}; from ${location.source})`,
   );
-  const service = await describeDeployedService(location, environ);
-  const source = runningImage(options.from, service);
+  const deployed = await describeDeployedService(location, environ);
+  const source = runningImage(options.from, deployed);
   assertExpectedDigest(options.from, source, options.expectDigest);
   log(
     `${options.from} runs ${source.image.reference} (${source.taskDefinitionArn}, rollout ${source.rolloutState ?? "n/a"})`,
@@ -76,7 +80,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
     `registry holds ${source.image.digest} (${registry.where}${registry.tags?.length ? `; tags ${registry.tags.join(", ")}` : ""})`,
   );
 
-  const sourceRecord = readImageRecord(imageRecordFile(options.repoRoot, options.from));
+  const sourceRecord = readImageRecord(imageRecordFile(options.repoRoot, options.from, options.service));
   const sameDigest = sourceRecord?.digest === source.image.digest ? sourceRecord : undefined;
   const gitSha = source.gitSha ?? registry.gitSha ?? sameDigest?.gitSha ?? "unknown";
   if (gitSha === "unknown")
@@ -97,12 +101,13 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
     environment: options.to,
     promotedFrom: { environment: options.from, taskDefinitionArn: source.taskDefinitionArn, at: now },
   };
-  const recordFile = imageRecordFile(options.repoRoot, options.to);
+  const recordFile = imageRecordFile(options.repoRoot, options.to, options.service);
   if (!options.dryRun) {
     writeJsonFile(recordFile, record);
-    log(`wrote ${recordFile}: ${options.to} will deploy ${record.reference}`);
+    log(`wrote ${recordFile}: ${options.service} in ${options.to} will deploy ${record.reference}`);
   }
   return {
+    service: options.service,
     from: options.from,
     to: options.to,
     source,

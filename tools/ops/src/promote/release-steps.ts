@@ -2,27 +2,46 @@
 export interface ReleaseStep {
   readonly project: string;
   readonly target: string;
+  /** Passed after `--` to the target's command (the stacks CLI's `--service`). @default none */
+  readonly args?: readonly string[];
 }
 
 /**
- * The deploy chain's steps after `push`, for a digest that is already in the registry (a promotion):
- * `sample-service:migrate`, then the apply that waits for a stable service (`sample-service:apply` when
- * the deploy chain defines it, else `stacks:apply`), then `sample-service:smoke` when defined. Build,
- * dockerize and push are never run: promotion deploys the digest, it does not rebuild it.
+ * The deploy chain's steps after `push` for one service's digest that is already in the registry (a
+ * promotion): `<service>:migrate`, then the apply that waits for a stable service (`<service>:apply`,
+ * which applies only the service's stack, when the chain defines it; else `stacks:apply --service`),
+ * then `<service>:smoke` when defined. Build, dockerize and push are never run: promotion deploys the
+ * digest, it does not rebuild it.
  */
 export function releaseSteps(
-  sampleServiceTargets: readonly string[],
+  service: string,
+  serviceTargets: readonly string[],
   stacksTargets: readonly string[],
 ): ReleaseStep[] {
-  if (!sampleServiceTargets.includes("migrate")) {
+  if (!serviceTargets.includes("migrate")) {
     throw new Error(
-      "sample-service has no migrate target: the deploy chain (tools/nx-plugin) must define it.",
+      `${service} has no migrate target: the deploy chain (tools/nx-plugin) must define it (only services of a type with a deploy chain can be released).`,
     );
   }
-  const steps: ReleaseStep[] = [{ project: "sample-service", target: "migrate" }];
-  if (sampleServiceTargets.includes("apply")) steps.push({ project: "sample-service", target: "apply" });
-  else if (stacksTargets.includes("apply")) steps.push({ project: "stacks", target: "apply" });
-  else throw new Error("Neither sample-service nor stacks has an apply target.");
-  if (sampleServiceTargets.includes("smoke")) steps.push({ project: "sample-service", target: "smoke" });
+  const steps: ReleaseStep[] = [{ project: service, target: "migrate" }];
+  if (serviceTargets.includes("apply")) steps.push({ project: service, target: "apply" });
+  else if (stacksTargets.includes("apply"))
+    steps.push({ project: "stacks", target: "apply", args: ["--service", service] });
+  else throw new Error(`Neither ${service} nor stacks has an apply target.`);
+  if (serviceTargets.includes("smoke")) steps.push({ project: service, target: "smoke" });
   return steps;
+}
+
+/** `nx run <project>:<target> -c <env>` of a step, without its dependencies (the release is the chain). */
+export function releaseStepCommand(step: ReleaseStep, env: string): string[] {
+  return [
+    "nx",
+    "run",
+    `${step.project}:${step.target}`,
+    "-c",
+    env,
+    "--excludeTaskDependencies",
+    "--outputStyle=static",
+    ...(step.args?.length ? ["--", ...step.args] : []),
+  ];
 }

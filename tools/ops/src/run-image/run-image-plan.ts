@@ -22,6 +22,11 @@ export function nonSecretSettings(
 
 export interface RunImagePlanInput {
   readonly env: string;
+  /**
+   * The service whose image runs: a container label only. The names stay per environment so that one
+   * `--stop` (which knows no service) removes whatever runs for it. @default no service label
+   */
+  readonly service?: string;
   /** What `docker run` starts: `<registry>/<repo>@sha256:...` as pulled. */
   readonly pullReference: string;
   readonly postgresImage: string;
@@ -62,7 +67,13 @@ export function planRunImage(input: RunImagePlanInput): RunImagePlan {
   ];
   const secret = ["-e", `PGPASSWORD=${input.dbPassword}`, "-e", "PGSSLMODE=disable"];
   const settings = Object.entries(input.settings).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-  const labels = ["--label", "platform.ops=run-image", "--label", `platform.environment=${input.env}`];
+  const labels = [
+    "--label",
+    "platform.ops=run-image",
+    "--label",
+    `platform.environment=${input.env}`,
+    ...(input.service ? ["--label", `platform.service=${input.service}`] : []),
+  ];
   return {
     network,
     dbContainer,

@@ -9,6 +9,8 @@ import { nonSecretSettings, planRunImage, type RunImagePlan } from "./run-image-
 
 export interface RunImageOptions {
   readonly env: string;
+  /** The service whose image runs (labels the containers; names the target that stops them). */
+  readonly service: string;
   /** What the environment runs (ECS), or undefined to use `image` (the local environment, or an image record). */
   readonly deployed?: DeployedService;
   readonly image: ImageReference;
@@ -159,6 +161,7 @@ export async function runImage(
   const { settings, port } = await containerSettings(options);
   const plan = planRunImage({
     env: options.env,
+    service: options.service,
     pullReference,
     postgresImage: options.postgresImage,
     hostPort: options.hostPort,
@@ -182,7 +185,7 @@ export async function runImage(
       docker(plan.appRun(true), environ);
       await waitUntilReady(plan, url, environ, 60);
       log(
-        `running ${plan.appContainer} at ${url}; stop with: npx nx run sample-service:run-image -c ${options.env} -- --stop`,
+        `running ${plan.appContainer} at ${url}; stop with: npx nx run ${options.service}:run-image -c ${options.env} -- --stop`,
       );
       return { url, plan };
     }

@@ -10,7 +10,9 @@ export interface ApplyRecord {
   readonly environment: string;
   readonly commit: string;
   readonly appliedAt: string;
-  /** The digest the service runs after the apply, when known. */
+  /** What each service runs after the apply (`<repository>@sha256:...` by service name), when known. */
+  readonly images?: Readonly<Record<string, string>>;
+  /** The one service's image, in records written before services were data (read, never written). */
   readonly image?: string;
   /** CI run URL or `user@host`. */
   readonly by?: string;

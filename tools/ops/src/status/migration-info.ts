@@ -16,7 +16,7 @@ export interface MigrationStatus {
   readonly database?: AppliedMigration;
   /** Why the database was not read (not asked, unreachable, no table). */
   readonly databaseNote?: string;
-  /** `dist/deploy/<env>/migration.json` when present. */
+  /** The service's `dist/deploy/<env>/<service>/migration.json` when present. */
   readonly record?: MigrationRecord;
 }
 

@@ -1,14 +1,17 @@
+import type { ServiceSection } from "./service-status";
 import type { EnvironmentStatus } from "./status";
+
+type Row = readonly [string, string];
 
 const short = (digest: string | undefined) => (digest ? digest.slice(0, 19) : "-");
 
-/** Two-column "field  value" table of one environment, then one line per stack. Plain text, no colour. */
-export function renderStatusTable(s: EnvironmentStatus): string {
-  const rows: Array<[string, string]> = [["environment", `${s.environment} (${s.region})`]];
+/** The rows of one service: what ECS runs, its image record, its migrations. */
+function serviceRows(s: ServiceSection): Row[] {
+  const rows: Row[] = [];
   if (s.service) {
     const v = s.service;
     rows.push(
-      ["service", `${v.service} in ${v.cluster} (${v.status})`],
+      ["ecs service", `${v.service} in ${v.cluster} (${v.status})`],
       ["image digest", v.digest ?? `not pinned by digest: ${v.image}`],
       ["git sha", v.gitSha ?? "unknown"],
       ["task definition", `${v.taskDefinition.split("/").pop()} (revision ${v.taskDefinitionRevision})`],
@@ -18,7 +21,7 @@ export function renderStatusTable(s: EnvironmentStatus): string {
         `${v.rolloutState ?? "n/a"}${v.rolloutStateReason ? `: ${v.rolloutStateReason}` : ""}${v.deployments > 1 ? ` (${v.deployments} deployments)` : ""}`,
       ],
     );
-  } else rows.push(["service", `none (${s.serviceNote ?? "unknown"})`]);
+  } else rows.push(["ecs service", `none (${s.serviceNote ?? "unknown"})`]);
   if (s.imageRecord) {
     rows.push([
       "image record",
@@ -38,12 +41,19 @@ export function renderStatusTable(s: EnvironmentStatus): string {
       `${m.record.succeeded ? "succeeded" : "FAILED"} exit ${m.record.exitCode ?? "?"} at ${m.record.startedAt ?? "?"} (${short(m.record.reference?.split("@")[1])})`,
     ]);
   }
-  rows.push([
-    "last apply",
-    s.lastApply.at
-      ? `${s.lastApply.at} (${s.lastApply.stack})${s.lastApply.commit ? ` commit ${s.lastApply.commit.slice(0, 12)}${s.lastApply.by ? ` by ${s.lastApply.by}` : ""}` : " commit unknown (no apply record)"}`
-      : "never",
-  ]);
+  return rows;
+}
+
+/** The environment's rows: last apply and drift. */
+function environmentRows(s: EnvironmentStatus): Row[] {
+  const rows: Row[] = [
+    [
+      "last apply",
+      s.lastApply.at
+        ? `${s.lastApply.at} (${s.lastApply.stack})${s.lastApply.commit ? ` commit ${s.lastApply.commit.slice(0, 12)}${s.lastApply.by ? ` by ${s.lastApply.by}` : ""}` : " commit unknown (no apply record)"}`
+        : "never",
+    ],
+  ];
   if (s.drift) {
     const drifted = s.drift.filter((d) => d.drifted);
     const failed = s.drift.filter((d) => d.exitCode === 1);
@@ -58,12 +68,39 @@ export function renderStatusTable(s: EnvironmentStatus): string {
     // Which resources drifted, one line each under the drift row.
     for (const d of drifted) for (const c of d.changes ?? []) rows.push(["", `${d.stack}: ${c}`]);
   } else rows.push(["drift", "not checked (--drift)"]);
-  const width = Math.max(...rows.map(([k]) => k.length));
-  const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  lines.push("", `${"stack".padEnd(width)}  state`);
+  return rows;
+}
+
+/**
+ * Plain text, no colour: the environment's "field  value" rows, then one block per service (a
+ * `service <name>` heading and its rows, indented), then one line per stack.
+ */
+export function renderStatusTable(s: EnvironmentStatus): string {
+  const head: Row[] = [["environment", `${s.environment} (${s.region})`], ...environmentRows(s)];
+  const blocks = s.services.map((v) => ({ title: `service ${v.name} (${v.stack})`, rows: serviceRows(v) }));
+  const indent = "  ";
+  const width = Math.max(
+    "stack".length,
+    ...head.map(([k]) => k.length),
+    ...blocks.flatMap((b) => b.rows.map(([k]) => k.length + indent.length)),
+    ...s.stacks.map((st) => st.stack.length),
+  );
+  const line = (k: string, v: string) => `${k.padEnd(width)}  ${v}`;
+  const lines = head.map(([k, v]) => line(k, v));
+  if (blocks.length === 0) lines.push("", "no service stacks in this environment");
+  for (const b of blocks) {
+    lines.push("", b.title);
+    for (const [k, v] of b.rows) lines.push(line(`${indent}${k}`, v));
+  }
+  lines.push("", line("stack", "state"));
   for (const st of s.stacks) {
     lines.push(
-      `${st.stack.padEnd(width)}  ${st.applied ? `serial ${st.serial}, ${st.resources} resources, written ${st.lastModified}` : "not applied"}`,
+      line(
+        st.stack,
+        st.applied
+          ? `serial ${st.serial}, ${st.resources} resources, written ${st.lastModified}`
+          : "not applied",
+      ),
     );
   }
   return `${lines.join("\n")}\n`;

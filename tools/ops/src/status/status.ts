@@ -1,55 +1,24 @@
-import {
-  type ImageRecord,
-  imageRecordFile,
-  migrationRecordFile,
-  readImageRecord,
-  readMigrationRecord,
-} from "../lib/deploy-records";
-import { type DeployedService, describeDeployedService, type ServiceLocation } from "../lib/deployed-service";
-import { locationFromOutputs } from "../lib/locate-service";
-import { lookUpImage } from "../lib/registry";
+import type { DeployedService, ServiceLocation } from "../lib/deployed-service";
 import { readStateObject, type StateSnapshot } from "../lib/state-objects";
-import type { SynthesizedEnvironment } from "../lib/synthesized-environment";
+import { type StateObject, type SynthesizedEnvironment, servicesOf } from "../lib/synthesized-environment";
 import { type ApplyRecord, readApplyRecord } from "./apply-record";
 import type { StackDrift } from "./drift";
-import { type MigrationStatus, readAppliedMigration } from "./migration-info";
+import { type AppliedMigration, readAppliedMigration } from "./migration-info";
+import { collectServiceSection, type ServiceSection } from "./service-status";
 
-/** Everything `stacks:status` reports about one environment. */
+export type { ServiceSection, ServiceStatus } from "./service-status";
+
+/** Everything `stacks:status` reports about one environment: the environment's stacks, then each service. */
 export interface EnvironmentStatus {
   readonly environment: string;
   readonly region: string;
-  readonly service?: ServiceStatus;
-  /** Why there is no service section (not applied, no outputs). */
-  readonly serviceNote?: string;
-  /** The local `dist/deploy/<env>/image.json`, and whether it matches what runs. */
-  readonly imageRecord?: {
-    readonly reference: string;
-    readonly gitSha: string;
-    readonly matchesRunning: boolean;
-  };
-  readonly migration: MigrationStatus;
+  /** One section per service of the environment (or only `--service`'s), sorted by service name. */
+  readonly services: readonly ServiceSection[];
   readonly lastApply: LastApply;
+  /** The environment's stacks with S3 state (with `--service`: the shared ones and that service's). */
   readonly stacks: readonly StackStateStatus[];
-  /** Present when drift was checked (`--drift`). */
+  /** Present when drift was checked (`--drift`), for the same stacks as `stacks`. */
   readonly drift?: readonly StackDrift[];
-}
-
-export interface ServiceStatus {
-  readonly cluster: string;
-  readonly service: string;
-  readonly status: string;
-  readonly image: string;
-  readonly digest?: string;
-  readonly gitSha?: string;
-  readonly taskDefinition: string;
-  readonly taskDefinitionRevision: number;
-  readonly running: number;
-  readonly desired: number;
-  readonly pending: number;
-  /** PRIMARY deployment's rollout state (IN_PROGRESS, COMPLETED, FAILED). */
-  readonly rolloutState?: string;
-  readonly rolloutStateReason?: string;
-  readonly deployments: number;
 }
 
 export interface LastApply {
@@ -74,15 +43,23 @@ export interface StackStateStatus {
 export interface StatusOptions {
   readonly repoRoot: string;
   readonly synthesized: SynthesizedEnvironment;
-  /** Overrides where the service is (tests; operators with a hand-made environment). @default from the service stack's state */
-  readonly location?: ServiceLocation;
+  /** Only this service's section and stacks (`--service`); unknown names throw listing the services. @default every service */
+  readonly service?: string;
+  /** Overrides where a service is, by service name (tests; a hand-made environment). @default from its stack's state */
+  readonly locations?: Readonly<Record<string, ServiceLocation>>;
   /**
    * Connection string of the environment's database for its `schema_migrations` table; undefined = do
    * not connect (a private RDS is unreachable from most places). @default undefined
    */
   readonly databaseUrl?: string;
-  /** Runs the drift check once the running digest is known. @default no drift check */
-  readonly drift?: (running: DeployedService | undefined) => Promise<StackDrift[]>;
+  /**
+   * Runs the drift check of `stacks` once each service's running digest is known (by service name).
+   * @default no drift check
+   */
+  readonly drift?: (
+    stacks: readonly StateObject[],
+    running: ReadonlyMap<string, DeployedService | undefined>,
+  ) => Promise<StackDrift[]>;
   readonly environ?: NodeJS.ProcessEnv;
 }
 
@@ -93,88 +70,55 @@ function newest(snaps: readonly StateSnapshot[]): StateSnapshot | undefined {
     .pop();
 }
 
+/** The database's migrations, read once for every section (one `--database-url` per invocation). */
+async function readDatabase(databaseUrl: string | undefined): Promise<AppliedMigration | string> {
+  if (databaseUrl === undefined) return "not read (pass --database-url)";
+  return readAppliedMigration(databaseUrl || undefined);
+}
+
 /** Gathers an environment's status from ECS, the registry, the state objects and the deploy records. */
 export async function collectStatus(options: StatusOptions): Promise<EnvironmentStatus> {
   const environ = options.environ ?? process.env;
   const synth = options.synthesized;
   const env = synth.env;
-  const snaps = await Promise.all(synth.stateObjects.map((o) => readStateObject(o, environ)));
-  const serviceSnap = snaps.find((s) => s.stack === synth.serviceStack);
+  const services = servicesOf(synth, options.service);
+  // With --service, another service's stack is out of scope: its state, drift and apply time.
+  const otherStacks = new Set(synth.services.filter((s) => !services.includes(s)).map((s) => s.stack));
+  const objects = synth.stateObjects.filter((o) => !otherStacks.has(o.stack));
+  const snaps = await Promise.all(objects.map((o) => readStateObject(o, environ)));
+  const database = await readDatabase(options.databaseUrl);
 
-  let location = options.location;
-  let serviceNote: string | undefined;
-  if (!location && serviceSnap) {
-    const obj = synth.stateObjects.find((o) => o.stack === serviceSnap.stack);
-    location = locationFromOutputs(serviceSnap.outputs, synth.region, `s3://${obj?.bucket}/${obj?.key}`);
-    if (!location) {
-      serviceNote = serviceSnap.exists
-        ? `${serviceSnap.stack} state has no cluster_name/service_name outputs`
-        : `${serviceSnap.stack} is not applied`;
-    }
-  } else if (!location) serviceNote = "no service stack in this environment";
+  const collected = await Promise.all(
+    services.map((service) => {
+      const i = objects.findIndex((o) => o.stack === service.stack);
+      return collectServiceSection({
+        repoRoot: options.repoRoot,
+        env,
+        region: synth.region,
+        service,
+        state: i >= 0 ? { object: objects[i], snapshot: snaps[i] } : undefined,
+        location: options.locations?.[service.name],
+        database,
+        environ,
+      });
+    }),
+  );
 
-  const deployed = location ? await describeDeployedService(location, environ) : undefined;
-  if (location && !deployed)
-    serviceNote = `ECS service ${location.service} not found in cluster ${location.cluster}`;
-
-  let gitSha = deployed?.gitSha;
-  if (deployed?.image && !gitSha) {
-    gitSha = (await lookUpImage(deployed.image, { env: environ }).catch(() => undefined))?.gitSha;
-  }
-  const record: ImageRecord | undefined = readImageRecord(imageRecordFile(options.repoRoot, env));
-  if (deployed?.image && !gitSha && record?.digest === deployed.image.digest) gitSha = record.gitSha;
-
-  const migration: MigrationStatus = {
-    record: readMigrationRecord(migrationRecordFile(options.repoRoot, env)),
-  };
-  let migrationOut: MigrationStatus = { ...migration, databaseNote: "not read (pass --database-url)" };
-  if (options.databaseUrl !== undefined) {
-    const applied = await readAppliedMigration(options.databaseUrl || undefined);
-    migrationOut =
-      typeof applied === "string"
-        ? { ...migration, databaseNote: applied }
-        : { ...migration, database: applied };
-  }
-
-  const stateOfService =
-    synth.stateObjects.find((o) => o.stack === synth.serviceStack) ?? synth.stateObjects[0];
-  const applyRecord: ApplyRecord | undefined = stateOfService
-    ? await readApplyRecord(stateOfService.bucket, stateOfService.region, env, environ)
+  // The apply record is per environment, beside the service stacks' state (record-apply writes it there).
+  const recordState =
+    synth.stateObjects.find((o) => synth.services.some((s) => s.stack === o.stack)) ?? synth.stateObjects[0];
+  const applyRecord: ApplyRecord | undefined = recordState
+    ? await readApplyRecord(recordState.bucket, recordState.region, env, environ)
     : undefined;
   const last = newest(snaps);
 
-  const drift = options.drift ? await options.drift(deployed) : undefined;
+  const running = new Map(collected.map((c) => [c.section.name, c.deployed]));
+  const drift = options.drift ? await options.drift(objects, running) : undefined;
 
   return {
     environment: env,
     region: synth.region,
-    service: deployed
-      ? {
-          cluster: deployed.location.cluster,
-          service: deployed.location.service,
-          status: deployed.status,
-          image: deployed.imageUri,
-          digest: deployed.image?.digest,
-          gitSha,
-          taskDefinition: deployed.taskDefinitionArn,
-          taskDefinitionRevision: deployed.revision,
-          running: deployed.running,
-          desired: deployed.desired,
-          pending: deployed.pending,
-          rolloutState: deployed.primary?.rolloutState,
-          rolloutStateReason: deployed.primary?.rolloutStateReason,
-          deployments: deployed.deployments.length,
-        }
-      : undefined,
-    serviceNote,
-    imageRecord: record
-      ? {
-          reference: record.reference,
-          gitSha: record.gitSha,
-          matchesRunning: record.digest === deployed?.image?.digest,
-        }
-      : undefined,
-    migration: migrationOut,
+    services: collected.map((c) => c.section),
     lastApply: {
       at: last?.lastModified,
       stack: last?.stack,

@@ -60,18 +60,22 @@ export async function registerTaskDefinition(ecs: ECSClient, family: string, ima
   return td.taskDefinition?.taskDefinitionArn as string;
 }
 
-/** An ECS cluster + service (named `name`) running `image`; returns the task definition ARN. */
+/**
+ * An ECS service `name` running `image` in cluster `cluster` (created when missing; by default named
+ * like the service, the environment shares one cluster otherwise); returns the task definition ARN.
+ */
 export async function createService(
   ecs: ECSClient,
   name: string,
   image: string,
   desiredCount = 1,
+  cluster = name,
 ): Promise<string> {
-  await ecs.send(new CreateClusterCommand({ clusterName: name }));
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
   const td = await registerTaskDefinition(ecs, name, image);
   await ecs.send(
     new CreateServiceCommand({
-      cluster: name,
+      cluster,
       serviceName: name,
       taskDefinition: td,
       desiredCount,
@@ -82,8 +86,13 @@ export async function createService(
 }
 
 /** Rolls the service onto a new task definition revision running `image`. */
-export async function deployImage(ecs: ECSClient, name: string, image: string): Promise<string> {
+export async function deployImage(
+  ecs: ECSClient,
+  name: string,
+  image: string,
+  cluster = name,
+): Promise<string> {
   const td = await registerTaskDefinition(ecs, name, image);
-  await ecs.send(new UpdateServiceCommand({ cluster: name, service: name, taskDefinition: td }));
+  await ecs.send(new UpdateServiceCommand({ cluster, service: name, taskDefinition: td }));
   return td;
 }

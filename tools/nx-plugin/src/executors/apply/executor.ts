@@ -25,18 +25,22 @@ export default async function applyExecutor(
     const log = new StepLog(`apply ${o.environment}${o.service ? ` ${o.service}` : ""}`);
     // Read (and validate) the pushed image before anything changes.
     const image = o.service ? pushedImageOf(o, o.service) : undefined;
-    if (o.pinDeployedImage) await pinDeployedImages(o, context, log, image);
+    const deployable = o.pinDeployedImage ? await pinDeployedImages(o, context, log, image) : undefined;
     if (o.stacksTarget) {
       // An infrastructure-only deploy cannot deploy a service that was never pushed: leave its stack out.
       const args =
-        o.onlyServiceStack && o.service ? `--service ${o.service}` : o.pinDeployedImage ? "--skip-undeployed" : "";
+        o.onlyServiceStack && o.service
+          ? `--service ${o.service}`
+          : o.pinDeployedImage
+            ? "--skip-undeployed"
+            : "";
       log.info(
         `nx run ${o.stacksProject}:${o.stacksTarget}:${o.environment}${args ? ` ${args}` : ""}${image ? ` (image ${image.reference})` : ""}`,
       );
       await runTarget(context, o.stacksProject, o.stacksTarget, o.environment, args);
     }
     if (!o.waitForStable) return;
-    await waitAfterApply(o, image, log);
+    await waitAfterApply(o, image, log, deployable);
   });
 }
 
@@ -71,8 +75,8 @@ async function pinDeployedImages(
   context: ExecutorContext,
   log: StepLog,
   image: PushedImage | undefined,
-) {
-  if (image) return;
+): Promise<string[] | undefined> {
+  if (image && o.service) return [o.service];
   let services: string[] = [];
   try {
     await runTarget(context, o.stacksProject, "outputs", o.environment);
@@ -80,11 +84,15 @@ async function pinDeployedImages(
     services = o.service ? [o.service] : [...all.serviceStacks.keys()];
   } catch (err) {
     log.info(`could not read the deployed images from state: ${errorMessage(err)}`);
-    return;
+    return undefined;
   }
+  const deployable: string[] = [];
   for (const service of services) {
     const variable = imageDigestVariable(service);
-    if (process.env[variable] || existsSync(o.imageFileOf(service))) continue;
+    if (process.env[variable] || existsSync(o.imageFileOf(service))) {
+      deployable.push(service);
+      continue;
+    }
     const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false), {
       service,
       environment: o.environment,
@@ -93,6 +101,7 @@ async function pinDeployedImages(
     // A stack applied only as foundation reports the placeholder: that service was never deployed.
     if (deployed && DEPLOYED_IMAGE.test(deployed) && !deployed.endsWith(`@${PLACEHOLDER_DIGEST}`)) {
       process.env[variable] = deployed;
+      deployable.push(service);
       log.info(`${service}: no image pushed in this checkout: keeping the deployed ${deployed}`);
     } else {
       log.info(
@@ -100,12 +109,21 @@ async function pinDeployedImages(
       );
     }
   }
+  return deployable;
 }
 
-/** Waits for the service (or, without one, every service of the environment) to be stable. */
-async function waitAfterApply(o: NormalizedApplyOptions, image: PushedImage | undefined, log: StepLog) {
+/**
+ * Waits for the service (or, without one, every deployable service of the environment: `deployable`,
+ * else every service the outputs name) to be stable.
+ */
+async function waitAfterApply(
+  o: NormalizedApplyOptions,
+  image: PushedImage | undefined,
+  log: StepLog,
+  deployable: readonly string[] | undefined,
+) {
   const all = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false));
-  const services = o.service ? [o.service] : [...all.serviceStacks.keys()];
+  const services = o.service ? [o.service] : (deployable ?? [...all.serviceStacks.keys()]);
   for (const service of services) {
     const outputs = StackOutputs.load(o.outputsFile, outputsProducer(o.environment, false), {
       service,

@@ -7,11 +7,13 @@ import {
 } from "@aws-sdk/client-ecs";
 import { awsClientConfig, regionFrom, regionFromEnv } from "../../lib/aws";
 import type { PushedImage } from "../../lib/deploy-files";
+import { containerStates } from "../../lib/docker";
 import { type EnvironmentName, environmentKind } from "../../lib/environment";
 import { describeFetchError, httpGet } from "../../lib/http";
 import type { StepLog } from "../../lib/log";
 import { OUTPUTS } from "../../lib/output-names";
 import type { StackOutputs } from "../../lib/stack-outputs";
+import { childEnv, loadChainToolchain } from "../../lib/toolchain";
 import { joinUrl } from "../smoke/version-check";
 import { containerImage, evaluateServiceStability } from "./service-stability";
 
@@ -89,12 +91,7 @@ async function describeService(ecs: ECSClient, cluster: string, service: string)
 
 async function waitLocalReady(input: WaitStableInput): Promise<StableService> {
   const base = input.outputs.string(OUTPUTS.serviceUrl, { allowEmpty: true });
-  if (base === "") {
-    // A worker has no URL; Terraform's apply already waited for its containers' health checks.
-    const summary = `${input.service} has no URL (worker): its containers passed their health checks`;
-    input.log.info(summary);
-    return { summary };
-  }
+  if (base === "") return waitLocalWorker(input);
   const url = joinUrl(base, "/_ready");
   const deadline = Date.now() + input.timeoutSeconds * 1000;
   let last = "";
@@ -116,4 +113,33 @@ async function waitLocalReady(input: WaitStableInput): Promise<StableService> {
       throw new Error(`${url} was not ready within ${input.timeoutSeconds}s (last: ${now}).`);
     await sleep(input.pollIntervalSeconds * 1000, undefined, { signal: input.signal });
   }
+}
+
+/** Seconds a worker's containers must keep running (no restart) to count as started. */
+const WORKER_SETTLE_SECONDS = 3;
+
+/**
+ * A worker has no URL and may have no health check: its containers must exist, run, and not restart
+ * for a few seconds (a crash on start shows as exited or restarting).
+ */
+async function waitLocalWorker(input: WaitStableInput): Promise<StableService> {
+  const names = input.outputs.stringList(OUTPUTS.containerNames);
+  const env = childEnv(loadChainToolchain(input.env));
+  const before = await containerStates(names, env);
+  await sleep(WORKER_SETTLE_SECONDS * 1000, undefined, { signal: input.signal });
+  const after = await containerStates(names, env);
+  const problems = names.flatMap((name) => {
+    const state = after.get(name);
+    if (!state) return [`${name} does not exist`];
+    if (state.status !== "running") return [`${name} is ${state.status}`];
+    if (state.restarts > (before.get(name)?.restarts ?? 0)) return [`${name} restarted`];
+    return [];
+  });
+  if (problems.length > 0)
+    throw new Error(
+      `${input.service} (worker) did not start: ${problems.join("; ")} (see docker logs <name>)`,
+    );
+  const summary = `${input.service} has no URL (worker): ${names.length} container(s) running for ${WORKER_SETTLE_SECONDS}s without a restart`;
+  input.log.info(summary);
+  return { summary };
 }

@@ -8,7 +8,7 @@ import type { CommandSpec } from "../command";
 import { git, info, out, requireValue, workflowRunUrl } from "../context";
 
 export const recordApplyCommand: CommandSpec = {
-  summary: "write the apply record (commit, time, digest) beside the environment's state",
+  summary: "write the apply record (commit, time, each service's digest) beside the environment's state",
   options: {
     env: { type: "string", placeholder: "<env>" },
     commit: { type: "string", placeholder: "SHA", optional: true },
@@ -18,16 +18,25 @@ export const recordApplyCommand: CommandSpec = {
   async run(args, { workspace, environ }) {
     const env = parseAwsEnvironment(requireValue(args, "env"), "--env");
     const synthesized = synthesizeEnvironment(workspace, env, { environ });
+    // Beside the service stacks' state, where status reads it (the first state object before any service exists).
     const state =
-      synthesized.stateObjects.find((o) => o.stack === synthesized.serviceStack) ??
+      synthesized.stateObjects.find((o) => synthesized.services.some((s) => s.stack === o.stack)) ??
       synthesized.stateObjects[0];
     if (!state) throw new Error(`${env} has no S3 state to record beside.`);
-    let image: string | undefined;
-    try {
-      const location = await locateService(env, { repoRoot: workspace, synthesized, environ });
-      image = (await describeDeployedService(location, environ))?.image?.reference;
-    } catch (err) {
-      info(`note: no running service to record (${(err as Error).message.split("\n")[0]})`);
+    const images: Record<string, string> = {};
+    for (const { name } of synthesized.services) {
+      try {
+        const location = await locateService(env, {
+          repoRoot: workspace,
+          service: name,
+          synthesized,
+          environ,
+        });
+        const reference = (await describeDeployedService(location, environ))?.image?.reference;
+        if (reference) images[name] = reference;
+      } catch (err) {
+        info(`note: ${name} runs nothing to record (${(err as Error).message.split("\n")[0]})`);
+      }
     }
     const where = await writeApplyRecord(
       state.bucket,
@@ -36,7 +45,7 @@ export const recordApplyCommand: CommandSpec = {
         environment: env,
         commit: args.values.commit ?? environ.GITHUB_SHA ?? git(workspace, ["rev-parse", "HEAD"]),
         appliedAt: new Date().toISOString(),
-        image,
+        images,
         by: args.values.by ?? workflowRunUrl(environ) ?? `${userInfo().username}@${hostname()}`,
       },
       environ,

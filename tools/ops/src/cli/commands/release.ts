@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { imageRecordFile, readImageRecord } from "../../lib/deploy-records";
 import { parseAwsEnvironment } from "../../lib/environments";
-import { releaseSteps } from "../../promote/release-steps";
+import { releaseStepCommand, releaseSteps } from "../../promote/release-steps";
 import type { CommandSpec } from "../command";
 import { info, requireValue, runNpx } from "../context";
+import { resolveServiceOption, SERVICE_OPTION } from "../service-option";
 
 /** The target names of an Nx project (`nx show project <project> --json`). */
 function projectTargets(workspace: string, project: string): string[] {
@@ -19,36 +20,33 @@ function projectTargets(workspace: string, project: string): string[] {
 }
 
 export const releaseCommand: CommandSpec = {
-  summary: `deploy the digest in dist/deploy/<env>/image.json: migrate, apply + wait stable, smoke
-(no build, no push; what promote hands over)`,
+  summary: `deploy the digest in dist/deploy/<env>/<service>/image.json: <service>:migrate, its apply
+(its stack only) + wait stable, smoke (no build, no push; what promote hands over)`,
   options: {
     env: { type: "string", placeholder: "<env>" },
+    service: SERVICE_OPTION,
     "dry-run": { type: "boolean", optional: true },
   },
   /** Exits with the first failing step's exit code; later steps are not run. */
-  async run(args, { repoRoot, workspace }) {
+  async run(args, { repoRoot, workspace, environ }) {
     const env = parseAwsEnvironment(requireValue(args, "env"), "--env");
-    const file = imageRecordFile(repoRoot, env);
+    const service = (await resolveServiceOption(args, { workspace, environ, env })).name;
+    const file = imageRecordFile(repoRoot, env, service);
     const record = readImageRecord(file);
     if (!record)
-      throw new Error(`${file} does not exist: promote a digest to ${env} first (npx nx run ops:promote).`);
+      throw new Error(
+        `${file} does not exist: promote a digest of ${service} to ${env} first (npx nx run ops:promote -- --service ${service}).`,
+      );
     const steps = releaseSteps(
-      projectTargets(workspace, "sample-service"),
+      service,
+      projectTargets(workspace, service),
       projectTargets(workspace, "stacks"),
     );
     info(
-      `releasing ${record.reference} to ${env}: ${steps.map((s) => `${s.project}:${s.target}`).join(" -> ")}`,
+      `releasing ${service} ${record.reference} to ${env}: ${steps.map((s) => `${s.project}:${s.target}`).join(" -> ")}`,
     );
     for (const s of steps) {
-      const nxArgs = [
-        "nx",
-        "run",
-        `${s.project}:${s.target}`,
-        "-c",
-        env,
-        "--excludeTaskDependencies",
-        "--outputStyle=static",
-      ];
+      const nxArgs = releaseStepCommand(s, env);
       info(`npx ${nxArgs.join(" ")}`);
       if (args.flags.has("dry-run")) continue;
       const code = runNpx(workspace, nxArgs);
