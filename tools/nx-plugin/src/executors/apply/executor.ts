@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { type ExecutorContext, runExecutor } from "@nx/devkit";
 import { type PushedImage, readPushedImage } from "../../lib/deploy-files";
+import { tagStableDeploy } from "../../lib/deployed-tag";
 import { type ExecutorResult, reportFailure } from "../../lib/executor-result";
 import { withInterrupt } from "../../lib/interrupt";
 import { errorMessage, StepLog } from "../../lib/log";
@@ -34,6 +35,7 @@ export default async function applyExecutor(
     }
     if (!o.waitForStable) return;
     await waitAfterApply(o, image, log);
+    await tagStableDeploy(o, image, log);
   });
 }
 
