@@ -5,6 +5,8 @@ import { TerraformOutput, TerraformVariable, Testing } from "cdktf";
 import {
   ContainerRegistry,
   type ContainerRegistryProps,
+  DEFAULT_DEPLOYED_TAG_PREFIX,
+  DEPLOYED_IMAGES_KEPT,
   type ImageRepositoryRef,
 } from "./container-registry";
 
@@ -44,13 +46,24 @@ describe("ContainerRegistry defaults", () => {
     });
   });
 
-  it("expires untagged images after 7 days and keeps the last 50 tagged images", () => {
+  it("keeps deployed- images first, expires untagged images after 7 days and keeps the last 50 tagged images", () => {
     expect(json).toHaveResourceWithProperties(EcrLifecyclePolicy, {
       repository: ref("aws_ecr_repository.registry_repository_BAFE171E.name"),
     });
     expect(lifecycleRules(json)).toEqual([
       {
         rulePriority: 1,
+        description: "Keep images tagged deployed-* (deployed to an environment)",
+        selection: {
+          tagStatus: "tagged",
+          tagPrefixList: ["deployed-"],
+          countType: "imageCountMoreThan",
+          countNumber: 9999,
+        },
+        action: { type: "expire" },
+      },
+      {
+        rulePriority: 2,
         description: "Expire untagged images 7 days after push",
         selection: {
           tagStatus: "untagged",
@@ -61,7 +74,7 @@ describe("ContainerRegistry defaults", () => {
         action: { type: "expire" },
       },
       {
-        rulePriority: 2,
+        rulePriority: 3,
         description: "Keep the 50 most recent tagged images",
         selection: {
           tagStatus: "tagged",
@@ -72,6 +85,17 @@ describe("ContainerRegistry defaults", () => {
         action: { type: "expire" },
       },
     ]);
+  });
+
+  it("the deployed rule has the lowest rulePriority of all, so no other rule can expire a deployed image", () => {
+    const rules = lifecycleRules(json);
+    const deployed = rules.find((r) =>
+      (r.selection.tagPrefixList as string[] | undefined)?.includes("deployed-"),
+    );
+    expect(deployed).toBeDefined();
+    expect(Math.min(...rules.map((r) => r.rulePriority))).toBe(deployed!.rulePriority);
+    expect(new Set(rules.map((r) => r.rulePriority)).size).toBe(rules.length);
+    expect(deployed!.selection.countNumber).toBe(DEPLOYED_IMAGES_KEPT);
   });
 
   it("exposes the repository handles", () => {
@@ -86,6 +110,7 @@ describe("ContainerRegistry defaults", () => {
     const outputs = (JSON.parse(out) as { output: Record<string, { value: string }> }).output;
     const repo = "aws_ecr_repository.registry_repository_BAFE171E";
     expect(registry!.repositoryName).toBe("sample");
+    expect(registry!.deployedTagPrefix).toBe(DEFAULT_DEPLOYED_TAG_PREFIX);
     expect(outputs.url.value).toBe(`\${${repo}.repository_url}`);
     expect(outputs.arn.value).toBe(`\${${repo}.arn}`);
     expect(outputs.registry_id.value).toBe(`\${${repo}.registry_id}`);
@@ -102,7 +127,16 @@ describe("ContainerRegistry props", () => {
 
   it("maxTaggedImages and untaggedExpiryDays set the lifecycle counts", () => {
     const rules = lifecycleRules(synth({ maxTaggedImages: 200, untaggedExpiryDays: 1 }));
-    expect(rules.map((r) => r.selection.countNumber)).toEqual([1, 200]);
+    expect(rules.map((r) => r.selection.countNumber)).toEqual([9999, 1, 200]);
+  });
+
+  it("deployedTagPrefix sets the kept prefix", () => {
+    const rules = lifecycleRules(synth({ deployedTagPrefix: "live_" }));
+    expect(rules[0]).toMatchObject({
+      rulePriority: 1,
+      description: "Keep images tagged live_* (deployed to an environment)",
+      selection: { tagStatus: "tagged", tagPrefixList: ["live_"] },
+    });
   });
 
   it("forceDelete lets destroy remove a repository with images", () => {
@@ -149,6 +183,19 @@ describe("ContainerRegistry validation", () => {
 
   it.each([0, 10_001, 2.5])("rejects maxTaggedImages %p", (maxTaggedImages) => {
     expect(make({ maxTaggedImages })).toThrow(/maxTaggedImages must be an integer from 1 to 10000/);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["a leading dash", "-deployed"],
+    ["a leading dot", ".deployed"],
+    ["a slash", "deployed/"],
+    ["a colon", "deployed:"],
+    ["129 characters", "d".repeat(129)],
+  ])("rejects a deployedTagPrefix that is %s", (_label, deployedTagPrefix) => {
+    expect(make({ deployedTagPrefix })).toThrow(
+      /ContainerRegistry "registry": deployedTagPrefix must be 1-128 characters of an image tag/,
+    );
   });
 
   it.each([0, 3651, 1.5])("rejects untaggedExpiryDays %p", (untaggedExpiryDays) => {

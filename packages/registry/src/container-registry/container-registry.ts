@@ -23,8 +23,8 @@ export interface ContainerRegistryProps {
    */
   readonly kmsKeyArn?: string;
   /**
-   * How many tagged images to keep; older tagged images expire. Choose more than the pushes between
-   * two production deploys so the image production runs is never expired. 1..10000.
+   * How many tagged images to keep; older tagged images expire, except deployed ones (see
+   * `deployedTagPrefix`). 1..10000.
    * @default 50
    */
   readonly maxTaggedImages?: number;
@@ -33,6 +33,15 @@ export interface ContainerRegistryProps {
    * @default 7
    */
   readonly untaggedExpiryDays?: number;
+  /**
+   * Tag prefix that marks an image an environment runs or ran (the apply step tags a stable deploy
+   * `<prefix><env>-<12 hex of the digest>`). The policy's first rule selects these images and keeps
+   * up to 9999 of them, so the keep-N-tagged and untagged rules never expire an image a service runs
+   * or may roll back to. 1-128 characters of a Docker tag (letters, digits, `_`, `.`, `-`; not
+   * starting with `.` or `-`).
+   * @default "deployed-"
+   */
+  readonly deployedTagPrefix?: string;
   /**
    * Let `terraform destroy` delete the repository while it still holds images. Leave off outside
    * throw-away environments.
@@ -45,16 +54,26 @@ export const MIN_MAX_TAGGED_IMAGES = 1;
 export const MAX_MAX_TAGGED_IMAGES = 10_000;
 export const MIN_UNTAGGED_EXPIRY_DAYS = 1;
 export const MAX_UNTAGGED_EXPIRY_DAYS = 3650;
+/** The tag prefix of deployed images that the lifecycle policy never expires (apply writes these tags). */
+export const DEFAULT_DEPLOYED_TAG_PREFIX = "deployed-";
+/**
+ * How many deployed images the first rule keeps: "never expire" in practice (ECR has no keep action; an
+ * image its tag selection matches cannot be expired by a lower-priority rule).
+ */
+export const DEPLOYED_IMAGES_KEPT = 9999;
 const DEFAULT_MAX_TAGGED_IMAGES = 50;
 const DEFAULT_UNTAGGED_EXPIRY_DAYS = 7;
 
 // ECR's own rule for repository names (CreateRepository API).
 const REPOSITORY_NAME_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+// A Docker/ECR tag's characters; a prefix is a tag's start, so at most 128 of them.
+const TAG_PREFIX_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /**
  * An ECR repository with secure defaults: immutable tags (a tag always means the same image), scan on
- * push, encryption at rest (AES256 or a KMS key), and a lifecycle policy that bounds storage.
+ * push, encryption at rest (AES256 or a KMS key), and a lifecycle policy that bounds storage but never
+ * expires a deployed image (tagged `deployedTagPrefix`).
  */
 export class ContainerRegistry extends Construct implements ImageRepositoryRef {
   public readonly repository: EcrRepository;
@@ -64,6 +83,8 @@ export class ContainerRegistry extends Construct implements ImageRepositoryRef {
   public readonly repositoryArn: string;
   /** The AWS account id that owns the registry (for `ecr:GetAuthorizationToken` / docker login). */
   public readonly registryId: string;
+  /** The tag prefix the lifecycle policy never expires (`deployedTagPrefix`). */
+  public readonly deployedTagPrefix: string;
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
@@ -105,6 +126,12 @@ export class ContainerRegistry extends Construct implements ImageRepositoryRef {
         `untaggedExpiryDays must be an integer from ${MIN_UNTAGGED_EXPIRY_DAYS} to ${MAX_UNTAGGED_EXPIRY_DAYS}; got ${untaggedExpiryDays}`,
       );
     }
+    const deployedTagPrefix = props.deployedTagPrefix ?? DEFAULT_DEPLOYED_TAG_PREFIX;
+    if (!TAG_PREFIX_PATTERN.test(deployedTagPrefix)) {
+      fail(
+        `deployedTagPrefix must be 1-128 characters of an image tag (letters, digits, "_", "." or "-", not starting with "." or "-"); got ${JSON.stringify(deployedTagPrefix)}`,
+      );
+    }
 
     this.repository = new EcrRepository(this, "repository", {
       name,
@@ -124,7 +151,20 @@ export class ContainerRegistry extends Construct implements ImageRepositoryRef {
       policy: JSON.stringify({
         rules: [
           {
+            // First, so the rules below never see these images: ECR does not let a lower-priority rule
+            // expire an image whose tags a higher-priority rule selects.
             rulePriority: 1,
+            description: `Keep images tagged ${deployedTagPrefix}* (deployed to an environment)`,
+            selection: {
+              tagStatus: "tagged",
+              tagPrefixList: [deployedTagPrefix],
+              countType: "imageCountMoreThan",
+              countNumber: DEPLOYED_IMAGES_KEPT,
+            },
+            action: { type: "expire" },
+          },
+          {
+            rulePriority: 2,
             description: `Expire untagged images ${untaggedExpiryDays} days after push`,
             selection: {
               tagStatus: "untagged",
@@ -135,7 +175,7 @@ export class ContainerRegistry extends Construct implements ImageRepositoryRef {
             action: { type: "expire" },
           },
           {
-            rulePriority: 2,
+            rulePriority: 3,
             description: `Keep the ${maxTaggedImages} most recent tagged images`,
             selection: {
               tagStatus: "tagged",
@@ -153,5 +193,6 @@ export class ContainerRegistry extends Construct implements ImageRepositoryRef {
     this.repositoryUrl = this.repository.repositoryUrl;
     this.repositoryArn = this.repository.arn;
     this.registryId = this.repository.registryId;
+    this.deployedTagPrefix = deployedTagPrefix;
   }
 }

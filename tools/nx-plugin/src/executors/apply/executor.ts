@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { type ExecutorContext, runExecutor } from "@nx/devkit";
 import { imageDigestVariable, PLACEHOLDER_DIGEST } from "@platform/toolchain";
 import { type PushedImage, readPushedImage } from "../../lib/deploy-files";
+import { tagStableDeploy } from "../../lib/deployed-tag";
 import { type ExecutorResult, reportFailure } from "../../lib/executor-result";
 import { withInterrupt } from "../../lib/interrupt";
 import { errorMessage, StepLog } from "../../lib/log";
@@ -41,6 +42,7 @@ export default async function applyExecutor(
     }
     if (!o.waitForStable) return;
     await waitAfterApply(o, image, log, deployable);
+    if (o.service) await tagStableDeploy({ ...o, service: o.service }, image, log);
   });
 }
 
