@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# README command (1), after `npm install`: deploy the sample service to the local environment on
-# Docker through the same Nx chain as AWS. `sample-service:deploy -c local` brings up the toolchain
-# (dependsOn toolchain:ensure), builds, dockerizes, applies the data stack, pushes to the loopback
-# registry, migrates in a one-off container, applies the local stack (PostgreSQL, replicas, proxy),
-# waits for /_ready and checks /version. Nx's own summary comes after the chain's output, so this
-# script repeats what matters at the end:
-#   success: the service URL (from the stacks' outputs) is the last line, exit 0;
+# README command (1), after `npm install`: deploy every service (apps/*/service.json) to the local
+# environment on Docker through the same Nx chain as AWS. Each `<service>:deploy -c local` builds,
+# dockerizes, applies the foundation (data volume, network, PostgreSQL, proxy), pushes to the loopback
+# registry, migrates in a one-off container, applies the service's own stack (its replicas), waits for
+# /_ready (a worker: its containers running) and checks /version. Nx's own summary comes after the
+# chain's output, so this script repeats what matters at the end:
+#   success: the proxy URL (from the stacks' outputs) is the last line, exit 0;
 #   failure: the failed task(s) and their error lines, last, on stderr, with Nx's exit code.
 # Usage: bash tools/scripts/deploy-local.sh   (extra arguments go to nx, e.g. --skip-nx-cache)
 set -uo pipefail

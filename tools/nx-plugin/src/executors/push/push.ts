@@ -57,7 +57,7 @@ export async function push(
   if (!(await inspectImageId(built.imageId, env))) {
     throw new Error(
       `The engine no longer has image ${built.image} (${built.imageId}) recorded in ${o.imageFile}; ` +
-        "rebuild it with `npx nx run sample-service:dockerize`.",
+        `rebuild it with \`npx nx run ${o.service}:dockerize\`.`,
     );
   }
   let ecrRepositoryUrl: string | undefined;
