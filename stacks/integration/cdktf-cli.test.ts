@@ -51,7 +51,12 @@ describe("cdktf CLI on the root cdktf.json", () => {
   it("lists the stacks of cdktf.json's context env (local) with plain `npx cdktf list`", () => {
     const run = plainCdktf(["list", "--output", path.join(workDir, "list-local")]);
     expect(run.status).toBe(0);
-    expect(stackNames(run.output)).toEqual(["local", "local-data"]);
+    expect(stackNames(run.output)).toEqual([
+      "local",
+      "local-data",
+      "local-post-worker",
+      "local-sample-service",
+    ]);
   });
 
   it("lists every stack of the environment chosen with --env", async () => {
