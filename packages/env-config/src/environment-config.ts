@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { describeFargateMemory, FARGATE_CPU_UNITS, isFargateCombination } from "./fargate-sizes";
+import { guardrailProblems } from "./guardrails";
 
 /** Retention periods CloudWatch Logs accepts (days). 0 ("never expire") is left out on purpose. */
 export const LOG_RETENTION_DAYS = [
@@ -118,6 +119,13 @@ const awsSchema = z
     name: envName,
     kind: z.literal("aws"),
     region,
+    /**
+     * Production-class environment: the production guardrails apply (accountId, certificateArn, a NAT
+     * gateway per AZ, a Multi-AZ deletion-protected database with 7+ days of backups; see
+     * `guardrails.ts`). A flag in the config, so nothing depends on the environment's name.
+     * @default false
+     */
+    production: z.boolean({ error: "must be true or false" }).default(false),
     /** When given, the stacks check that the caller's account matches. */
     accountId: z
       .string({ error: "must be a string of 12 digits" })
@@ -164,6 +172,8 @@ const awsSchema = z
         message: `must be in the environment's region ${c.region}`,
       });
     }
+    for (const p of guardrailProblems(c))
+      ctx.addIssue({ code: "custom", path: [...p.path], message: p.message });
   });
 
 const localSchema = z.strictObject({

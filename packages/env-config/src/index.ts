@@ -1,4 +1,5 @@
 export * from "./environment-config";
 export * from "./fargate-sizes";
+export * from "./guardrails";
 export * from "./service-catalog";
 export * from "./service-definition";

@@ -32,6 +32,21 @@ describe("environment configs", () => {
     );
   });
 
+  it("only prod is production-class (the guardrails' production rules apply to it)", () => {
+    const flags = ENVIRONMENT_NAMES.map((name) => {
+      const c = loadEnvironmentConfig(name);
+      return c.kind === "aws" && c.production;
+    });
+    expect(flags).toEqual([false, false, false, true]);
+  });
+
+  it("a production guardrail fails naming the file and the field", () => {
+    const bad = { ...prod, database: { ...prod.database, backupRetentionDays: 1 } };
+    expect(() => parseEnvironmentConfig(bad, "stacks/src/config/prod.ts")).toThrow(
+      /Invalid environment config in stacks\/src\/config\/prod\.ts:\n {2}- database\.backupRetentionDays: must be from 7 to 35 \(days\) in a production environment \(production: true\) \(got 1\)/,
+    );
+  });
+
   it("prod is configured for resilience, dev for cost", () => {
     const p = loadEnvironmentConfig("prod");
     const d = loadEnvironmentConfig("dev");

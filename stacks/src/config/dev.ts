@@ -5,6 +5,7 @@ export const dev = {
   name: "dev",
   kind: "aws",
   region: "eu-west-1",
+  production: false,
   network: { vpcCidr: "10.10.0.0/16", azCount: 2, natGateways: "single" },
   serviceDefaults: {
     cpu: 256,

@@ -5,6 +5,8 @@ export const staging = {
   name: "staging",
   kind: "aws",
   region: "eu-west-1",
+  /** Not production-class: the database is single-AZ (see guardrails.ts for what production requires). */
+  production: false,
   network: { vpcCidr: "10.20.0.0/16", azCount: 2, natGateways: "perAz" },
   serviceDefaults: {
     cpu: 512,
