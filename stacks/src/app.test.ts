@@ -578,6 +578,17 @@ describe("local environment", () => {
       expect(stack.variable.postgres_password).toEqual(expect.objectContaining({ sensitive: true }));
   });
 
+  it("connects every service's replicas as its database owner's row-only role, never as the admin user", () => {
+    for (const stack of [web, worker]) {
+      for (const r of resourcesOf(stack, "docker_container")) {
+        expect(r.env).toContain("PGUSER=sample_service_app");
+        expect(r.env).toContainEqual(
+          'PGPASSWORD=${base64sha256("${var.postgres_password}:sample_service_app")}',
+        );
+      }
+    }
+  });
+
   it("keeps web replicas serving 2 s after SIGTERM, so the proxy's readiness polls see them draining first", () => {
     const replicas = resourcesOf(web, "docker_container");
     expect(replicas).toHaveLength(2);

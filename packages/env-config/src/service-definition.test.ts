@@ -98,6 +98,12 @@ describe("parseServiceDefinition", () => {
     expect(() => parse(web({ database: false }))).toThrow(/migrations: needs database: true/);
   });
 
+  it("refuses a database owner without migrations (nothing would create its schema and roles)", () => {
+    expect(() => parse(web({ migrations: false }))).toThrow(
+      /migrations: must be true for a service that owns its database/,
+    );
+  });
+
   it("refuses a name that is not its folder", () => {
     expect(() => parseServiceDefinition(web(), "apps/other/service.json", "apps/other")).toThrow(
       /name: must be "other", the service's folder/,

@@ -184,6 +184,13 @@ const serviceSchema = z
     if (s.databaseOf === s.name) issue("databaseOf", "names the service itself (omit it to use its own)");
     if (s.migrations && !s.database)
       issue("migrations", "needs database: true (migrations run against the service's database)");
+    if (s.database && s.databaseOf === undefined && !s.migrations) {
+      issue(
+        "migrations",
+        "must be true for a service that owns its database: the migrate step creates its schema and roles, " +
+          "and the running service may not create tables (or set databaseOf to share another service's)",
+      );
+    }
     if (s.migrations && s.databaseOf !== undefined) {
       issue(
         "migrations",

@@ -7,7 +7,8 @@ import {
   pinDockerProviderVersion,
   postgresConnectionEnvironment,
 } from "@platform/local";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { serviceDatabaseRoles } from "@platform/toolchain";
+import { Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { ImageInput } from "../image-input";
 import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "./local-data-stack";
@@ -55,11 +56,14 @@ export class LocalServiceStack extends TerraformStack {
       description:
         "Local PostgreSQL password; the stacks CLI and the deploy chain pass it as TF_VAR_postgres_password.",
     });
-    // Literal names: the platform stack creates them (this stack is applied after it).
+    // Literal names: the platform stack creates them (this stack is applied after it). The replicas
+    // connect as the owning service's row-only role, which its migrate step bootstraps; its password
+    // is derived from the admin one exactly as the migrate step derives it (derivedRolePassword).
+    const appRole = serviceDatabaseRoles(definition.databaseOf ?? definition.name).appRole;
     const database = definition.database
       ? {
-          environment: postgresConnectionEnvironment(localPostgresName(config.name)),
-          secrets: { PGPASSWORD: password.stringValue },
+          environment: postgresConnectionEnvironment(localPostgresName(config.name), { username: appRole }),
+          secrets: { PGPASSWORD: Fn.base64sha256(`${password.stringValue}:${appRole}`) },
         }
       : { environment: {}, secrets: {} as Record<string, string> };
     const web = definition.type === "web" ? localUpstream(definition) : undefined;

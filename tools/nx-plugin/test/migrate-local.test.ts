@@ -2,15 +2,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { serviceDatabaseRoles } from "@platform/toolchain";
 import { dockerize } from "../src/executors/dockerize/dockerize";
 import { normalizeDockerizeOptions } from "../src/executors/dockerize/normalize-options";
+import { bootstrapLocalDatabase } from "../src/executors/migrate/local-bootstrap";
 import { migrateLocal } from "../src/executors/migrate/migrate";
 import { normalizeMigrateOptions } from "../src/executors/migrate/normalize-options";
 import { normalizePushOptions } from "../src/executors/push/normalize-options";
 import { push } from "../src/executors/push/push";
 import { type BuiltImage, type PushedImage, writeJsonFile } from "../src/lib/deploy-files";
 import { StepLog } from "../src/lib/log";
-import { docker, FIXTURES, toolchain, uniqueName, WORKSPACE_ROOT } from "./support";
+import { docker, dockerEnv, FIXTURES, toolchain, uniqueName, WORKSPACE_ROOT } from "./support";
 
 jest.setTimeout(900_000);
 
@@ -26,8 +28,14 @@ describe("migrate (local): the service image's migrate command against PostgreSQ
   let good: PushedImage;
   let broken: PushedImage;
 
-  const psql = async (sql: string) =>
-    (await docker(["exec", `${name}-db`, "psql", "-U", "postgres", "-d", "app", "-tAc", sql])).stdout.trim();
+  const psql = async (sql: string, user = "postgres") =>
+    (await docker(["exec", `${name}-db`, "psql", "-U", user, "-d", "app", "-tAc", sql])).stdout.trim();
+  /** psql's exit code and output as a role (socket connection: the role's privileges, not its password). */
+  const psqlAs = async (user: string, sql: string) =>
+    docker(
+      ["exec", `${name}-db`, "psql", "-X", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", "app", "-tAc", sql],
+      [1],
+    );
   const options = (image: string, output: string) =>
     normalizeMigrateOptions(
       {
@@ -159,7 +167,13 @@ describe("migrate (local): the service image's migrate command against PostgreSQ
       log,
     );
     expect(record).toMatchObject({ succeeded: true, exitCode: 0, reference: good.reference });
-    expect(await psql("SELECT to_regclass('public.posts') IS NOT NULL")).toBe("t");
+    // In the service's own schema, owned by its migrator role (the bootstrap ran as the admin user).
+    expect(
+      await psql(
+        "SELECT tableowner FROM pg_tables WHERE schemaname = 'sample_service' AND tablename = 'posts'",
+      ),
+    ).toBe("sample_service_migrator");
+    expect(await psql("SELECT to_regclass('public.posts') IS NULL")).toBe("t");
     const left = (
       await docker(["ps", "--all", "--filter", `name=${record.runId}`, "--format", "{{.Names}}"])
     ).stdout.trim();
@@ -186,7 +200,45 @@ describe("migrate (local): the service image's migrate command against PostgreSQ
       exitCode: 1,
       reference: broken.reference,
     });
-    expect(await psql("SELECT to_regclass('public.broken_fixture') IS NULL")).toBe("t");
-    expect(await psql("SELECT to_regclass('public.posts') IS NOT NULL")).toBe("t");
+    expect(await psql("SELECT to_regclass('sample_service.broken_fixture') IS NULL")).toBe("t");
+    expect(await psql("SELECT to_regclass('sample_service.posts') IS NOT NULL")).toBe("t");
+  });
+
+  describe("the service's runtime role", () => {
+    const app = "sample_service_app";
+
+    it("reads and writes rows of its schema through its search_path", async () => {
+      const res = await psqlAs(app, "INSERT INTO posts (title) VALUES ('role test') RETURNING title");
+      expect(res.exitCode).toBe(0);
+      expect(res.stdout).toMatch(/^role test$/m);
+      expect((await psqlAs(app, "DELETE FROM posts WHERE title = 'role test'")).exitCode).toBe(0);
+    });
+
+    it("cannot create a table, in its schema or in public", async () => {
+      for (const table of ["sample_service.role_probe", "public.role_probe"]) {
+        const res = await psqlAs(app, `CREATE TABLE ${table} (id int)`);
+        expect(res.exitCode).toBe(1);
+        expect(res.output).toMatch(/permission denied for schema (sample_service|public)/);
+      }
+    });
+
+    it("cannot read another service's schema", async () => {
+      // A second service's schema, bootstrapped and migrated the same way (its migrator creates the table).
+      await bootstrapLocalDatabase(
+        {
+          container: `${name}-db`,
+          adminUser: "postgres",
+          adminPassword: password,
+          database: "app",
+          roles: serviceDatabaseRoles("other-service"),
+          env: dockerEnv(),
+        },
+        log,
+      );
+      expect((await psqlAs("other_service_migrator", "CREATE TABLE secrets (v text)")).exitCode).toBe(0);
+      const res = await psqlAs(app, "SELECT * FROM other_service.secrets");
+      expect(res.exitCode).toBe(1);
+      expect(res.output).toMatch(/permission denied for schema other_service/);
+    });
   });
 });

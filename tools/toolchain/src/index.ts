@@ -1,3 +1,4 @@
 export * from "./aws-client-config";
+export * from "./database-roles";
 export * from "./deploy-records";
 export * from "./toolchain-env";

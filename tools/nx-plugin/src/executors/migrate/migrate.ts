@@ -10,6 +10,7 @@ import {
   type Task,
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
+import { serviceDatabaseRoles } from "@platform/toolchain";
 import { assertAwsAccess, awsClientConfig, regionFrom, regionFromEnv } from "../../lib/aws";
 import { type MigrationRecord, readPushedImage, writeJsonFile } from "../../lib/deploy-files";
 import { assertDockerEngine } from "../../lib/docker";
@@ -20,6 +21,7 @@ import { errorMessage, StepLog } from "../../lib/log";
 import { OUTPUTS, outputsProducer } from "../../lib/output-names";
 import { StackOutputs } from "../../lib/stack-outputs";
 import { type ChainToolchain, childEnv, loadChainToolchain } from "../../lib/toolchain";
+import { bootstrapLocalDatabase } from "./local-bootstrap";
 import { localMigrationRunArgs } from "./local-run-args";
 import type { NormalizedMigrateOptions } from "./normalize-options";
 import { evaluateStoppedTask, migrationRunTaskInput } from "./run-task";
@@ -54,16 +56,31 @@ export async function migrateLocal(
   const network = outputs.string(OUTPUTS.networkName);
   const dbEnv = outputs.record(OUTPUTS.migrationEnvironment);
   await assertDockerEngine(childEnv(toolchain));
-  const secrets = dbEnv.PGPASSWORD
-    ? {}
-    : await localDatabasePassword(dbEnv.PGHOST, childEnv(toolchain), o.environment);
-  const env = childEnv(toolchain, { ...dbEnv, ...secrets });
+  const host = dbEnv.PGHOST;
+  if (!host) throw new Error(`${o.outputsFile}: the local migration environment has no PGHOST.`);
+  const adminPassword =
+    dbEnv.PGPASSWORD || (await localDatabasePassword(host, childEnv(toolchain), o.environment));
+  // The admin user only creates the service's schema and roles; the migration runs as its migrator.
+  const migrator = await bootstrapLocalDatabase(
+    {
+      container: host,
+      adminUser: dbEnv.PGUSER ?? "postgres",
+      adminPassword,
+      database: dbEnv.PGDATABASE ?? "postgres",
+      roles: serviceDatabaseRoles(o.service),
+      env: childEnv(toolchain),
+      signal,
+    },
+    log,
+  );
+  const migrationEnv = { ...dbEnv, ...migrator };
+  const env = childEnv(toolchain, migrationEnv);
 
   const name = `migrate-${o.environment}-${Date.now()}`;
   const args = localMigrationRunArgs({
     name,
     network,
-    envKeys: [...Object.keys(dbEnv), ...Object.keys(secrets)],
+    envKeys: Object.keys(migrationEnv),
     image: pushed.reference,
     command: o.command,
     labels: { "platform.migration": o.environment, "org.opencontainers.image.revision": pushed.gitSha },
@@ -109,11 +126,10 @@ export async function migrateLocal(
  * running database container was started with (its POSTGRES_PASSWORD).
  */
 async function localDatabasePassword(
-  host: string | undefined,
+  host: string,
   env: NodeJS.ProcessEnv,
   environment: string,
-): Promise<{ PGPASSWORD: string }> {
-  if (!host) throw new Error("The local migration environment has no PGHOST.");
+): Promise<string> {
   const res = await run("docker", ["container", "inspect", "--format", "{{json .Config.Env}}", host], {
     env,
     allowExitCodes: [1],
@@ -126,7 +142,7 @@ async function localDatabasePassword(
   }
   const entry = (JSON.parse(res.stdout) as string[]).find((e) => e.startsWith("POSTGRES_PASSWORD="));
   if (!entry) throw new Error(`The database container ${host} has no POSTGRES_PASSWORD to connect with.`);
-  return { PGPASSWORD: entry.slice("POSTGRES_PASSWORD=".length) };
+  return entry.slice("POSTGRES_PASSWORD=".length);
 }
 
 export async function migrateAws(
