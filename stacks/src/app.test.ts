@@ -361,16 +361,84 @@ describe("service stacks", () => {
       expect(r).toEqual(expect.objectContaining({ from_port: 5432, to_port: 5432, ip_protocol: "tcp" }));
   });
 
-  it("takes database credentials from the RDS-managed secret, never as plain environment", () => {
-    const containers = JSON.parse(resourcesOf(svc, "aws_ecs_task_definition")[0].container_definitions);
-    const env = containers[0].environment.map((e: { name: string }) => e.name);
-    expect(env).not.toContain("PGPASSWORD");
-    expect(containers[0].secrets).toEqual(
-      expect.arrayContaining([
-        { name: "PGPASSWORD", valueFrom: `${tf("local.database_outputs.db_secret_arn")}:password::` },
-        { name: "PGUSER", valueFrom: `${tf("local.database_outputs.db_secret_arn")}:username::` },
-      ]),
+  const containerOf = (stack: TfJson, family: string) => {
+    const task = resourcesOf(stack, "aws_ecs_task_definition").find((t) => t.family === family);
+    return JSON.parse(String(task?.container_definitions))[0];
+  };
+  const login = (owner: string, kind: string, key: string) =>
+    `${tf(`local.database_outputs.${owner}_db_${kind}_secret_arn`)}:${key}::`;
+
+  it("runs the service as its row-only login and the migration as its migrator, never as plain environment", () => {
+    const service = containerOf(svc, "dev-sample-service");
+    expect(service.environment.map((e: { name: string }) => e.name)).not.toContain("PGPASSWORD");
+    expect(service.secrets).toEqual([
+      { name: "PGPASSWORD", valueFrom: login("sample_service", "app", "password") },
+      { name: "PGUSER", valueFrom: login("sample_service", "app", "username") },
+    ]);
+    expect(containerOf(svc, "dev-sample-service-migrate").secrets).toEqual([
+      { name: "PGPASSWORD", valueFrom: login("sample_service", "migrator", "password") },
+      { name: "PGUSER", valueFrom: login("sample_service", "migrator", "username") },
+    ]);
+  });
+
+  it("gives the worker its schema owner's row-only login and no migration or bootstrap login", () => {
+    const worker = synthEnv("dev").json[WORKER];
+    const secrets = JSON.stringify(
+      resourcesOf(worker, "aws_ecs_task_definition").map((t) => t.container_definitions),
     );
+    expect(containerOf(worker, "dev-post-worker").secrets).toEqual([
+      { name: "PGPASSWORD", valueFrom: login("sample_service", "app", "password") },
+      { name: "PGUSER", valueFrom: login("sample_service", "app", "username") },
+    ]);
+    expect(secrets).not.toContain("db_secret_arn");
+    expect(secrets).not.toContain("migrator");
+    expect(worker.output.db_bootstrap_task_definition_arn.value).toBe("");
+  });
+
+  it("injects the RDS admin login only into the one-off bootstrap task, which runs the roles script", () => {
+    const withAdmin = resourcesOf(svc, "aws_ecs_task_definition").filter((t) =>
+      String(t.container_definitions).includes("local.database_outputs.db_secret_arn"),
+    );
+    expect(withAdmin.map((t) => t.family)).toEqual(["dev-sample-service-db-bootstrap"]);
+    const bootstrap = containerOf(svc, "dev-sample-service-db-bootstrap");
+    expect(bootstrap.secrets.map((x: { name: string }) => x.name)).toEqual([
+      "PGPASSWORD",
+      "PGUSER",
+      "PLATFORM_APP_PASSWORD",
+      "PLATFORM_MIGRATOR_PASSWORD",
+    ]);
+    expect(bootstrap.image).toMatch(/^public\.ecr\.aws\/docker\/library\/postgres@sha256:[0-9a-f]{64}$/);
+    const script = bootstrap.environment.find((e: { name: string }) => e.name === "PLATFORM_BOOTSTRAP_SQL");
+    expect(script.value).toContain(
+      "CREATE SCHEMA IF NOT EXISTS sample_service AUTHORIZATION sample_service_migrator;",
+    );
+  });
+
+  it("keeps one pair of logins per schema owner in the database stack, none for a service sharing one", () => {
+    const database = synthEnv("dev").json["database-dev"];
+    expect(
+      resourcesOf(database, "aws_secretsmanager_secret")
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(["dev/sample-service/db-app", "dev/sample-service/db-migrator"]);
+    expect(Object.keys(database.output)).toEqual(
+      expect.arrayContaining(["sample_service_db_app_secret_arn", "sample_service_db_migrator_secret_arn"]),
+    );
+  });
+
+  it("lets each execution role read only its own task's secrets", () => {
+    const policies = resourcesOf(svc, "aws_iam_role_policy").map((p) => JSON.parse(String(p.policy)));
+    const readable = policies.map((p) =>
+      p.Statement.filter((st: { Sid: string }) => st.Sid === "ReadSecrets").flatMap(
+        (st: { Resource: string[] }) => st.Resource,
+      ),
+    );
+    expect(readable).toContainEqual([
+      tf("local.database_outputs.sample_service_db_app_secret_arn"),
+      tf("local.database_outputs.sample_service_db_migrator_secret_arn"),
+    ]);
+    const admin = readable.filter((r) => r.includes(tf("local.database_outputs.db_secret_arn")));
+    expect(admin).toHaveLength(1);
   });
 
   it("exports what the migrate step needs under stable names", () => {
@@ -391,12 +459,13 @@ describe("service stacks", () => {
     const stack = synthEnv("dev").defined.stacks.find((s) => s.node.id === WEB) as ServiceStack;
     expect(stack.foundationResources.map((r) => r.terraformResourceType)).toEqual([
       "aws_ecs_task_definition",
+      "aws_ecs_task_definition",
       "aws_security_group",
       "aws_cloudwatch_log_group",
       "aws_vpc_security_group_ingress_rule",
       "aws_vpc_security_group_ingress_rule",
     ]);
-    expect(stack.foundationResources[0]).toBe(stack.service.migrationTaskDefinition);
+    expect(stack.foundationResources[1]).toBe(stack.service.migrationTaskDefinition);
   });
 
   it("ignores moto's availability_zone_rebalancing drift on the ECS service", () => {
@@ -500,10 +569,14 @@ describe("prod differs from dev only by config", () => {
   });
 
   it("sizes tasks from config", () => {
-    const devTask = resourcesOf(dev[WEB], "aws_ecs_task_definition")[0];
-    const prodTask = resourcesOf(prod["service-sample-service-prod"], "aws_ecs_task_definition")[0];
-    expect([devTask.cpu, devTask.memory]).toEqual(["256", "512"]);
-    expect([prodTask.cpu, prodTask.memory]).toEqual(["1024", "2048"]);
+    const devTask = resourcesOf(dev[WEB], "aws_ecs_task_definition").find(
+      (t) => t.family === "dev-sample-service",
+    );
+    const prodTask = resourcesOf(prod["service-sample-service-prod"], "aws_ecs_task_definition").find(
+      (t) => t.family === "prod-sample-service",
+    );
+    expect([devTask?.cpu, devTask?.memory]).toEqual(["256", "512"]);
+    expect([prodTask?.cpu, prodTask?.memory]).toEqual(["1024", "2048"]);
   });
 });
 
@@ -629,7 +702,7 @@ describe("services as data", () => {
         : s,
     );
     const task = resourcesOf(serviceJson(define(web)), "aws_ecs_task_definition").find(
-      (t) => !String(t.family).endsWith("-migrate"),
+      (t) => t.family === "dev-sample-service",
     );
     const container = JSON.parse(String(task?.container_definitions))[0];
     expect([task?.cpu, task?.memory, container.portMappings[0].containerPort]).toEqual(["512", "1024", 9090]);

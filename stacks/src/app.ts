@@ -150,6 +150,10 @@ export function defineAwsStacks(
         stateKey: stateKey(config.name, "database"),
         tags: tags("database"),
         networkStateKey: network.stateKey,
+        owners: services
+          .map((s) => s.definition)
+          .filter((d) => d.database && d.databaseOf === undefined)
+          .map((d) => d.name),
       })
     : undefined;
   database?.addDependency(network);

@@ -11,3 +11,7 @@ export {
   type StorageType,
   SUPPORTED_POSTGRES_MAJORS,
 } from "./postgres-database/postgres-database";
+export {
+  ServiceDatabaseCredentials,
+  type ServiceDatabaseCredentialsProps,
+} from "./service-database-credentials/service-database-credentials";

@@ -99,6 +99,10 @@ const serviceDefaultsSchema = z
     }
   });
 
+/** postgres:16.4-alpine from ECR Public's mirror of the Docker Official Images, by digest: psql for the bootstrap task. */
+export const DEFAULT_DATABASE_BOOTSTRAP_IMAGE =
+  "public.ecr.aws/docker/library/postgres@sha256:5660c2cbfea50c7a9127d17dc4e48543eedd3d7a41a595a2dfa572471e37e64c";
+
 const databaseSchema = z.strictObject({
   /** RDS instance class, e.g. db.t4g.micro. */
   instanceClass: z.string({ error: "must be a string" }).regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, {
@@ -112,6 +116,16 @@ const databaseSchema = z.strictObject({
   backupRetentionDays: intRange(0, 35),
   /** Skip the final snapshot on destroy (only for throw-away environments). @default false */
   skipFinalSnapshot: z.boolean({ error: "must be true or false" }).default(false),
+  /**
+   * Image with `sh` and psql 15+ that runs each service's database bootstrap (its schema and roles) as
+   * the admin user, pinned by digest. @default {@link DEFAULT_DATABASE_BOOTSTRAP_IMAGE}
+   */
+  bootstrapImage: z
+    .string({ error: "must be a string" })
+    .regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/, {
+      error: "must be an image reference pinned by digest (<repository>@sha256:<64 hex>)",
+    })
+    .default(() => DEFAULT_DATABASE_BOOTSTRAP_IMAGE),
 });
 
 const awsSchema = z

@@ -7,6 +7,12 @@ export {
   secretValueFrom,
 } from "./container-definition/container-definition";
 export {
+  BOOTSTRAP_CONTAINER_NAME,
+  BOOTSTRAP_SCRIPT_VARIABLE,
+  DatabaseBootstrapTask,
+  type DatabaseBootstrapTaskProps,
+} from "./database-bootstrap-task/database-bootstrap-task";
+export {
   type ClusterRef,
   FARGATE_SERVICE_LOAD_BALANCER_OUTPUT_KEYS,
   FARGATE_SERVICE_OUTPUT_KEYS,

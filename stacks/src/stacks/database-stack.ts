@@ -1,8 +1,9 @@
-import { PostgresDatabase } from "@platform/database";
+import { PostgresDatabase, ServiceDatabaseCredentials } from "@platform/database";
 import type { AwsEnvironmentConfig } from "@platform/env-config";
+import { serviceDatabaseRoles } from "@platform/toolchain";
 import type { Construct } from "constructs";
 import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
-import { type DatabaseOutputs, networkPlaceholders } from "./stack-outputs";
+import { type DatabaseOutputs, databaseCredentialOutputName, networkPlaceholders } from "./stack-outputs";
 
 export interface DatabaseStackProps extends Omit<AwsLayerStackProps, "region"> {
   readonly config: AwsEnvironmentConfig;
@@ -10,15 +11,20 @@ export interface DatabaseStackProps extends Omit<AwsLayerStackProps, "region"> {
   readonly database: NonNullable<AwsEnvironmentConfig["database"]>;
   /** State key of `network-<env>`. */
   readonly networkStateKey: string;
+  /** Services that own a schema here (`database: true`, no `databaseOf`): each gets its two logins. */
+  readonly owners: readonly string[];
 }
 
 /**
- * `database-<env>`: RDS PostgreSQL in the network's private subnets. Admits nobody by itself: the
- * service stack adds the ingress rules for its task and migration security groups, so this layer
- * does not depend on the one above it.
+ * `database-<env>`: RDS PostgreSQL in the network's private subnets, and per owning service the
+ * Secrets Manager logins of its migrator and app roles (the service's migrate step creates the roles).
+ * Admits nobody by itself: the service stack adds the ingress rules for its task and migration
+ * security groups, so this layer does not depend on the one above it.
  */
 export class DatabaseStack extends AwsLayerStack {
   public readonly database: PostgresDatabase;
+  /** Per owning service, its logins. */
+  public readonly credentials: ReadonlyMap<string, ServiceDatabaseCredentials>;
 
   constructor(scope: Construct, id: string, props: DatabaseStackProps) {
     super(scope, id, { ...props, region: props.config.region });
@@ -38,6 +44,23 @@ export class DatabaseStack extends AwsLayerStack {
       backupRetentionDays: db.backupRetentionDays,
       skipFinalSnapshot: db.skipFinalSnapshot,
     });
+    const credentials = new Map<string, ServiceDatabaseCredentials>();
+    for (const owner of props.owners) {
+      const roles = serviceDatabaseRoles(owner);
+      const login = new ServiceDatabaseCredentials(this, `credentials-${owner}`, {
+        namePrefix: `${config.name}/${owner}/db`,
+        migratorUsername: roles.migratorRole,
+        appUsername: roles.appRole,
+        // A protected database keeps deleted logins recoverable; a throw-away one can be recreated at once.
+        recoveryWindowDays: db.deletionProtection ? 30 : 0,
+      });
+      credentials.set(owner, login);
+      this.exportOutputs({
+        [databaseCredentialOutputName(owner, "db_app_secret_arn")]: login.appSecretArn,
+        [databaseCredentialOutputName(owner, "db_migrator_secret_arn")]: login.migratorSecretArn,
+      });
+    }
+    this.credentials = credentials;
     this.exportOutputs<DatabaseOutputs>({
       db_endpoint: this.database.endpoint,
       db_port: this.database.port,

@@ -6,12 +6,15 @@ import {
   resolveServiceSize,
   type ServiceDefinition,
 } from "@platform/env-config";
-import { FargateService } from "@platform/fargate-service";
+import { DatabaseBootstrapTask, FargateService } from "@platform/fargate-service";
+import { BOOTSTRAP_PASSWORD_VARIABLES, bootstrapSql, serviceDatabaseRoles } from "@platform/toolchain";
 import { Fn, type TerraformResource, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { ImageInput } from "../image-input";
 import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
 import {
+  databaseCredentialOutputName,
+  databaseCredentialPlaceholders,
   databasePlaceholders,
   networkPlaceholders,
   platformLoadBalancerPlaceholders,
@@ -94,10 +97,28 @@ export class ServiceStack extends AwsLayerStack {
         `${service.root}/service.json: database: true, but ${config.name} has no database stack`,
       );
     }
+    // The schema's owner: the service itself, or the one it shares (`databaseOf`).
+    const owner = service.databaseOf ?? service.name;
     const database =
       service.database && props.databaseStateKey
-        ? this.readUpstream("database", props.databaseStateKey, databasePlaceholders(config.region))
+        ? this.readUpstream("database", props.databaseStateKey, {
+            ...databasePlaceholders(config.region),
+            ...databaseCredentialPlaceholders(config.region, owner),
+          })
         : undefined;
+    const login = (key: "db_app_secret_arn" | "db_migrator_secret_arn") =>
+      database ? Token.asString(database[databaseCredentialOutputName(owner, key)]) : "";
+    const connection = database && {
+      PGHOST: database.db_endpoint,
+      PGPORT: Token.asString(database.db_port),
+      PGDATABASE: database.db_name,
+      // RDS forces SSL (parameter group); verify-full would need the RDS CA bundle in the image.
+      PGSSLMODE: "require",
+    };
+    const loginSecrets = (arn: string) => ({
+      PGUSER: { arn, jsonKey: "username" },
+      PGPASSWORD: { arn, jsonKey: "password" },
+    });
 
     const web =
       service.type === "web" && service.route
@@ -135,23 +156,33 @@ export class ServiceStack extends AwsLayerStack {
       autoscaling: size.autoscaling,
       migrationCommand: service.migrationCommand,
       logRetentionDays: config.logRetentionDays,
-      environment: {
-        ...service.environment,
-        ...(database && {
-          PGHOST: database.db_endpoint,
-          PGPORT: Token.asString(database.db_port),
-          PGDATABASE: database.db_name,
-          // RDS forces SSL (parameter group); verify-full would need the RDS CA bundle in the image.
-          PGSSLMODE: "require",
-        }),
-      },
-      secrets: database
-        ? {
-            PGUSER: { arn: database.db_secret_arn, jsonKey: "username" },
-            PGPASSWORD: { arn: database.db_secret_arn, jsonKey: "password" },
-          }
-        : {},
+      environment: { ...service.environment, ...connection },
+      // The service runs as its owner's row-only role; only its migrations run as the migrator.
+      secrets: database ? loginSecrets(login("db_app_secret_arn")) : {},
+      migrationSecrets:
+        database && service.migrations ? loginSecrets(login("db_migrator_secret_arn")) : undefined,
     });
+
+    // The admin login reaches only this one-off task, which the migrate step runs before migrating.
+    const bootstrap =
+      database && connection && service.migrations && service.databaseOf === undefined
+        ? new DatabaseBootstrapTask(this, "db-bootstrap", {
+            name,
+            image: splitImageReference(config.database?.bootstrapImage ?? ""),
+            script: bootstrapSql(serviceDatabaseRoles(service.name)),
+            connection,
+            secrets: {
+              ...loginSecrets(database.db_secret_arn),
+              [BOOTSTRAP_PASSWORD_VARIABLES.migrator]: {
+                arn: login("db_migrator_secret_arn"),
+                jsonKey: "password",
+              },
+              [BOOTSTRAP_PASSWORD_VARIABLES.app]: { arn: login("db_app_secret_arn"), jsonKey: "password" },
+            },
+            logGroup: { name: this.service.logGroup.name, arn: this.service.logGroup.arn },
+            region: config.region,
+          })
+        : undefined;
 
     const ingress: TerraformResource[] = [];
     const admitted = [
@@ -171,6 +202,7 @@ export class ServiceStack extends AwsLayerStack {
       ingress.push(rule);
     }
     this.foundationResources = [
+      ...(bootstrap ? [bootstrap.taskDefinition] : []),
       this.service.migrationTaskDefinition,
       this.service.migrationSecurityGroup,
       this.service.logGroup,
@@ -200,6 +232,15 @@ export class ServiceStack extends AwsLayerStack {
       migration_subnet_ids: network.private_subnet_ids,
       migration_security_group_ids: [s.migrationSecurityGroup.id],
       log_group_name: s.logGroup.name,
+      db_bootstrap_task_definition_arn: bootstrap?.taskDefinition.arn ?? "",
+      db_bootstrap_container_name: bootstrap?.containerName ?? "",
     });
   }
+}
+
+/** `<repository>@sha256:<hex>` as the construct's image shape. */
+function splitImageReference(reference: string): { repositoryUrl: string; digest: string } {
+  const at = reference.lastIndexOf("@");
+  if (at <= 0) throw new Error(`database.bootstrapImage "${reference}" is not <repository>@sha256:<digest>`);
+  return { repositoryUrl: reference.slice(0, at), digest: reference.slice(at + 1) };
 }

@@ -76,6 +76,23 @@ export function databasePlaceholders(region: string): DatabaseOutputs {
   };
 }
 
+/** Per database owner, what `database-<env>` exports: its two logins' secret ARNs. */
+export type DatabaseCredentialKey = "db_app_secret_arn" | "db_migrator_secret_arn";
+
+/** `<owner>_db_app_secret_arn` and `<owner>_db_migrator_secret_arn` (owner in snake_case). */
+export function databaseCredentialOutputName(owner: string, key: DatabaseCredentialKey): string {
+  return serviceOutputName(owner, key);
+}
+
+export function databaseCredentialPlaceholders(region: string, owner: string): OutputValues {
+  const arn = (kind: string) =>
+    `arn:aws:secretsmanager:${region}:${PLACEHOLDER_ACCOUNT}:secret:placeholder-${kind}-AbCdEf`;
+  return {
+    [databaseCredentialOutputName(owner, "db_app_secret_arn")]: arn("app"),
+    [databaseCredentialOutputName(owner, "db_migrator_secret_arn")]: arn("migrator"),
+  };
+}
+
 /**
  * What `platform-<env>` exports: the shared cluster, and (when the environment has web services) the
  * shared load balancer's listener and security group that each web service attaches its rule to.
@@ -126,4 +143,7 @@ export interface ServiceOutputs extends OutputValues {
   migration_subnet_ids: string[];
   migration_security_group_ids: string[];
   log_group_name: string;
+  /** The one-off task that creates the service's schema and roles as the admin user; "" without one. */
+  db_bootstrap_task_definition_arn: string;
+  db_bootstrap_container_name: string;
 }

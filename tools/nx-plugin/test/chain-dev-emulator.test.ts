@@ -6,6 +6,7 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTasksCommand,
   TagResourceCommand,
 } from "@aws-sdk/client-ecs";
 import type { EnvironmentStatus } from "@platform/ops";
@@ -208,6 +209,52 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
         )
       ).tasks?.[0];
       expect(task).toMatchObject({ lastStatus: "STOPPED", startedBy: `nx-migrate/${image.gitSha}` });
+      // The migration connects as the service's migrator; only the bootstrap task has the admin login.
+      const migration = (
+        await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: task?.taskDefinitionArn }))
+      ).taskDefinition;
+      const migrationSecrets = migration?.containerDefinitions?.[0]?.secrets ?? [];
+      expect(migrationSecrets.map((x) => x.valueFrom)).toEqual([
+        expect.stringMatching(/:secret:dev\/sample-service\/db-migrator-\w+:password::$/),
+        expect.stringMatching(/:secret:dev\/sample-service\/db-migrator-\w+:username::$/),
+      ]);
+    } finally {
+      ecs.destroy();
+    }
+  });
+
+  it("ran the database bootstrap task (the only one with the RDS admin login) before the migration", async () => {
+    const outputs = serviceOutputs();
+    const image = readPushedImage(join(workDir, "dist", "deploy", "dev", "sample-service", "image.json"));
+    const ecs = new ECSClient(aws());
+    try {
+      const family = outputs.string("db_bootstrap_task_definition_arn");
+      const listed = await ecs.send(
+        new ListTasksCommand({
+          cluster: outputs.string("cluster_arn"),
+          startedBy: `nx-migrate-bootstrap/${image.gitSha}`,
+        }),
+      );
+      const tasks =
+        (
+          await ecs.send(
+            new DescribeTasksCommand({
+              cluster: outputs.string("cluster_arn"),
+              tasks: listed.taskArns ?? [],
+            }),
+          )
+        ).tasks ?? [];
+      expect(tasks.length).toBeGreaterThan(0);
+      expect(tasks.every((t) => t.taskDefinitionArn === family && t.lastStatus === "STOPPED")).toBe(true);
+      const definition = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: family })))
+        .taskDefinition;
+      const secretNames = definition?.containerDefinitions?.[0]?.secrets?.map((x) => x.name);
+      expect(secretNames).toEqual([
+        "PGPASSWORD",
+        "PGUSER",
+        "PLATFORM_APP_PASSWORD",
+        "PLATFORM_MIGRATOR_PASSWORD",
+      ]);
     } finally {
       ecs.destroy();
     }

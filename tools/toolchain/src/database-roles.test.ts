@@ -33,7 +33,7 @@ describe("derivedRolePassword", () => {
 });
 
 describe("bootstrapSql", () => {
-  const sql = bootstrapSql(serviceDatabaseRoles("sample-service"), "app");
+  const sql = bootstrapSql(serviceDatabaseRoles("sample-service"));
 
   it("reads the passwords from the environment, never from its text", () => {
     expect(sql).toContain("\\getenv migrator_password PLATFORM_MIGRATOR_PASSWORD");
@@ -50,7 +50,12 @@ describe("bootstrapSql", () => {
     expect(sql).not.toMatch(/GRANT (ALL|CREATE)[^;]*TO sample_service_app/);
   });
 
-  it("refuses a database name it would have to quote", () => {
-    expect(() => bootstrapSql(serviceDatabaseRoles("a"), "app; DROP")).toThrow(/database name "app; DROP"/);
+  it("grants CONNECT on the database it runs in, to its own roles only", () => {
+    expect(sql).toContain(
+      "SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database()) \\gexec",
+    );
+    expect(sql).toContain(
+      "SELECT format('GRANT CONNECT ON DATABASE %I TO sample_service_migrator, sample_service_app', current_database()) \\gexec",
+    );
   });
 });

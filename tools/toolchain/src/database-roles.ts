@@ -55,17 +55,14 @@ export function derivedRolePassword(adminPassword: string, role: string): string
 }
 
 /**
- * Idempotent psql script, run as the admin user on the service's database: creates or updates both
+ * Idempotent psql script, run as the admin user in the environment's database: creates or updates both
  * roles (passwords from the environment variables in {@link BOOTSTRAP_PASSWORD_VARIABLES}), the
  * schema owned by the migrator, the app role's row privileges (on what exists and, through default
  * privileges, on what the migrator creates later), and closes `public` and the database to everyone
  * else. Serialised by a transaction-scoped advisory lock, so concurrent runs do not race.
  */
-export function bootstrapSql(roles: ServiceDatabaseRoles, database: string): string {
+export function bootstrapSql(roles: ServiceDatabaseRoles): string {
   const { schema, migratorRole: m, appRole: a } = roles;
-  if (!/^[a-z_][a-z0-9_]*$/.test(database)) {
-    throw new Error(`database name "${database}" must be a plain lower-case identifier`);
-  }
   const createRole = (role: string) =>
     `SELECT 'CREATE ROLE ${role}' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') \\gexec`;
   return [
@@ -101,8 +98,9 @@ export function bootstrapSql(roles: ServiceDatabaseRoles, database: string): str
     `ALTER ROLE ${a} SET search_path = ${schema};`,
     // PostgreSQL < 15 lets every role create in public; no service role needs it.
     "REVOKE CREATE ON SCHEMA public FROM PUBLIC;",
-    `REVOKE ALL ON DATABASE ${database} FROM PUBLIC;`,
-    `GRANT CONNECT ON DATABASE ${database} TO ${m}, ${a};`,
+    // The database the script runs in (its name is not known when the script is written).
+    "SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database()) \\gexec",
+    `SELECT format('GRANT CONNECT ON DATABASE %I TO ${m}, ${a}', current_database()) \\gexec`,
     "COMMIT;",
     "",
   ].join("\n");

@@ -92,8 +92,10 @@ export function validateEnvironmentAndSecrets(
   errors: PropErrors,
   environment: Record<string, string>,
   secrets: Record<string, ContainerSecret>,
+  /** The prop the secrets came from (environment names are checked with `secrets` only). */
+  field: "secrets" | "migrationSecrets" = "secrets",
 ): void {
-  for (const name of Object.keys(environment)) {
+  for (const name of field === "secrets" ? Object.keys(environment) : []) {
     if (!ENV_NAME.test(name)) {
       errors.fail(
         "environment",
@@ -104,34 +106,34 @@ export function validateEnvironmentAndSecrets(
   for (const [name, secret] of Object.entries(secrets)) {
     if (!ENV_NAME.test(name)) {
       errors.fail(
-        "secrets",
+        field,
         `name "${name}" is invalid: letters, digits and underscores, not starting with a digit`,
       );
     }
     if (name in environment) {
-      errors.fail("secrets", `name "${name}" is also in environment; a variable comes from one place only`);
+      errors.fail(field, `name "${name}" is also in environment; a variable comes from one place only`);
     }
     const source = secret.source ?? "secretsmanager";
-    errors.oneOf(`secrets.${name}.source`, source, ["secretsmanager", "ssm"]);
+    errors.oneOf(`${field}.${name}.source`, source, ["secretsmanager", "ssm"]);
     if (source === "ssm") {
       if (secret.jsonKey !== undefined)
-        errors.fail(`secrets.${name}.jsonKey`, "is only valid for Secrets Manager secrets");
+        errors.fail(`${field}.${name}.jsonKey`, "is only valid for Secrets Manager secrets");
       errors.pattern(
-        `secrets.${name}.arn`,
+        `${field}.${name}.arn`,
         secret.arn,
         SSM_PARAMETER_ARN,
         "use an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)",
       );
     } else {
       errors.pattern(
-        `secrets.${name}.arn`,
+        `${field}.${name}.arn`,
         secret.arn,
         SECRETS_MANAGER_ARN,
         "use a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)",
       );
       if (secret.jsonKey !== undefined) {
         errors.pattern(
-          `secrets.${name}.jsonKey`,
+          `${field}.${name}.jsonKey`,
           secret.jsonKey,
           /^[A-Za-z0-9_.-]+$/,
           "use letters, digits, _ . -",

@@ -112,6 +112,12 @@ export interface FargateServiceProps extends LoadBalancerOptions {
    */
   readonly secrets?: Record<string, ContainerSecret>;
   /**
+   * The migration task's secrets instead of `secrets`, e.g. a login that may change the schema while
+   * the service's may only change rows. The execution role may read these too.
+   * @default - the same as `secrets`
+   */
+  readonly migrationSecrets?: Record<string, ContainerSecret>;
+  /**
    * Customer-managed KMS keys the secrets are encrypted with (the execution role gets kms:Decrypt
    * on exactly these).
    * @default []

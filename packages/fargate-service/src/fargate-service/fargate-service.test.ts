@@ -447,6 +447,24 @@ describe("FargateService props that change behaviour", () => {
     expect(s.json).not.toMatch(/"password"\s*:/);
   });
 
+  it("migrationSecrets: the migration task gets its own login, the service keeps its own, the role reads both", () => {
+    const MIGRATOR = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dev/web/db-migrator-AbCdEf";
+    const s = synth({
+      secrets: { PGPASSWORD: { arn: SECRET, jsonKey: "password" } },
+      migrationSecrets: { PGPASSWORD: { arn: MIGRATOR, jsonKey: "password" } },
+    });
+    expect(s.taskDefinition("web").container.secrets).toEqual([
+      { name: "PGPASSWORD", valueFrom: `${SECRET}:password::` },
+    ]);
+    expect(s.taskDefinition("web-migrate").container.secrets).toEqual([
+      { name: "PGPASSWORD", valueFrom: `${MIGRATOR}:password::` },
+    ]);
+    expect(s.executionStatements().find((st) => st.Sid === "ReadSecrets")?.Resource).toEqual([
+      SECRET,
+      MIGRATOR,
+    ]);
+  });
+
   // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template text on purpose (escaping test)
   it("environment values keep literal ${...} and %{...} text (escaped for Terraform)", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template text on purpose (escaping test)
@@ -583,6 +601,7 @@ describe("FargateService validation", () => {
       },
     ],
     ["secrets.K.source", { secrets: { K: { arn: SECRET, source: "vault" as never } } }],
+    ["migrationSecrets.PGUSER.arn", { migrationSecrets: { PGUSER: { arn: "arn:aws:s3:::bucket/secret" } } }],
     ["secretsKmsKeyArns", { secretsKmsKeyArns: ["alias/aws/secretsmanager"] }],
     ["user", { user: "root" }],
     ["user", { user: "0:1000" }],

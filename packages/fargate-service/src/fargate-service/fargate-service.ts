@@ -129,11 +129,12 @@ export class FargateService extends Construct {
     const region = new DataAwsRegion(this, "region").name;
 
     const secrets = props.secrets ?? {};
+    const migrationSecrets = props.migrationSecrets ?? secrets;
     const roles = new TaskRoles(this, "roles", {
       name: props.name,
       image: props.image,
       logGroupArn: this.logGroup.arn,
-      secrets: Object.values(secrets),
+      secrets: [...Object.values(secrets), ...Object.values(migrationSecrets)],
       secretsKmsKeyArns: props.secretsKmsKeyArns ?? [],
       tags,
     });
@@ -183,6 +184,7 @@ export class FargateService extends Construct {
       allowAllOutbound: p.allowAllOutbound,
       containerDefinitions: renderContainerDefinitions({
         ...containerCommon,
+        secrets: migrationSecrets,
         command: p.migrationCommand,
         logStreamPrefix: MIGRATION_LOG_STREAM_PREFIX,
       }),

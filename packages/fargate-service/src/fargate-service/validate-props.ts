@@ -91,6 +91,14 @@ export function validateFargateServiceProps(props: FargateServiceProps): Validat
     : errors.integer("containerPort", props.containerPort ?? 8080, 1, 65535);
 
   validateEnvironmentAndSecrets(errors, props.environment ?? {}, props.secrets ?? {});
+  if (props.migrationSecrets) {
+    validateEnvironmentAndSecrets(
+      errors,
+      props.environment ?? {},
+      props.migrationSecrets,
+      "migrationSecrets",
+    );
+  }
   for (const key of props.secretsKmsKeyArns ?? []) {
     errors.pattern(
       "secretsKmsKeyArns",

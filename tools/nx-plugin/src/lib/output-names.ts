@@ -16,6 +16,9 @@ export const OUTPUTS = {
   migrationContainerName: "migration_container_name",
   migrationSubnetIds: "migration_subnet_ids",
   migrationSecurityGroupIds: "migration_security_group_ids",
+  /** The one-off task creating the service's schema and roles as the admin user ("" without one). */
+  dbBootstrapTaskDefinitionArn: "db_bootstrap_task_definition_arn",
+  dbBootstrapContainerName: "db_bootstrap_container_name",
   /** local: the containers of a service's replicas. */
   containerNames: "container_names",
   /** local: the Docker network the database and service containers share. */

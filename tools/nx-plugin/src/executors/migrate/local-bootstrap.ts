@@ -44,7 +44,7 @@ export async function bootstrapLocalDatabase(
   try {
     await run("docker", args, {
       env: { ...input.env, ...passwords },
-      input: bootstrapSql(roles, input.database),
+      input: bootstrapSql(roles),
       signal: input.signal,
     });
   } catch (err) {

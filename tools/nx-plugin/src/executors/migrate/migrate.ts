@@ -24,7 +24,7 @@ import { type ChainToolchain, childEnv, loadChainToolchain } from "../../lib/too
 import { bootstrapLocalDatabase } from "./local-bootstrap";
 import { localMigrationRunArgs } from "./local-run-args";
 import type { NormalizedMigrateOptions } from "./normalize-options";
-import { evaluateStoppedTask, migrationRunTaskInput } from "./run-task";
+import { evaluateStoppedTask, type MigrationRunInput, migrationRunTaskInput } from "./run-task";
 import { awslogsLocation, migrationContainerName, taskDefinitionWithImage } from "./task-definition";
 
 /** Lines of the migration's own output repeated in the failure message. */
@@ -176,6 +176,26 @@ export async function migrateAws(
   let taskArn: string | undefined;
   let stopped = false;
   try {
+    const bootstrapArn = outputs.has(OUTPUTS.dbBootstrapTaskDefinitionArn)
+      ? outputs.string(OUTPUTS.dbBootstrapTaskDefinitionArn, { allowEmpty: true })
+      : "";
+    if (bootstrapArn) {
+      await runDatabaseBootstrap(
+        ecs,
+        logs,
+        {
+          cluster,
+          taskDefinitionArn: bootstrapArn,
+          containerName: outputs.string(OUTPUTS.dbBootstrapContainerName),
+          subnets,
+          securityGroups,
+          startedBy: `nx-migrate-bootstrap/${pushed.gitSha}`,
+        },
+        o,
+        log,
+        signal,
+      );
+    }
     const current = await ecs.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: baseDefinition, include: ["TAGS"] }),
     );
@@ -250,6 +270,59 @@ export async function migrateAws(
     }
     ecs.destroy();
     logs.destroy();
+  }
+}
+
+/**
+ * The service's schema and roles, created as the admin user by the stacks' one-off bootstrap task
+ * (idempotent) before the migration connects as the migrator. A failure stops the chain here.
+ */
+async function runDatabaseBootstrap(
+  ecs: ECSClient,
+  logs: CloudWatchLogsClient,
+  input: MigrationRunInput,
+  o: NormalizedMigrateOptions,
+  log: StepLog,
+  signal?: AbortSignal,
+): Promise<void> {
+  const started = await ecs.send(new RunTaskCommand(migrationRunTaskInput(input)));
+  const taskArn = started.tasks?.[0]?.taskArn;
+  const failure = started.failures?.[0];
+  if (failure || !taskArn) {
+    throw new Error(
+      `RunTask started no database bootstrap task: ${failure ? `${failure.reason} (${failure.arn ?? ""} ${failure.detail ?? ""})` : "no task returned"}. No migration ran.`,
+    );
+  }
+  log.info(`database bootstrap: RunTask ${taskArn} (${input.taskDefinitionArn})`);
+  let stopped = false;
+  try {
+    const task = await waitForStopped(ecs, input.cluster, taskArn, o, log, signal);
+    stopped = true;
+    const definition = (
+      await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: input.taskDefinitionArn }))
+    ).taskDefinition;
+    const lines = definition ? await fetchLogLines(logs, definition, input.containerName, taskArn, log) : [];
+    const outcome = evaluateStoppedTask(task, input.containerName);
+    if (!outcome.ok) {
+      const tail = lines.slice(-FAILURE_LOG_LINES).join("\n");
+      throw new Error(
+        `Database bootstrap task ${taskArn} failed: ${outcome.reason}. No migration ran and nothing was applied.` +
+          (tail ? `\nLast log lines:\n${tail}` : ""),
+      );
+    }
+    log.info("database bootstrap succeeded (exit 0)");
+  } finally {
+    if (!stopped) {
+      await ecs
+        .send(
+          new StopTaskCommand({
+            cluster: input.cluster,
+            task: taskArn,
+            reason: "nx migrate timed out or was interrupted",
+          }),
+        )
+        .catch((err) => log.info(`could not stop ${taskArn}: ${errorMessage(err)}`));
+    }
   }
 }
 
