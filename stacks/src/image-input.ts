@@ -1,12 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isDigest, splitDigestReference } from "@platform/env-config";
 import { deployDir, imageDigestVariable, imageRecordFile, PLACEHOLDER_DIGEST } from "@platform/toolchain";
 
 /** Digest used for plan/validate when no image has been pushed yet; `apply` refuses it. */
 export { PLACEHOLDER_DIGEST } from "@platform/toolchain";
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const IMAGE_WITH_DIGEST = /^([^@\s]+)@(sha256:[0-9a-f]{64})$/;
 
 /** Where the service image digest came from and what it is. */
 export interface ImageInput {
@@ -84,9 +82,9 @@ export function resolveImageInput(
 }
 
 function parseImageReference(value: string, source: string): ImageInput {
-  if (DIGEST.test(value)) return { digest: value, source, placeholder: false };
-  const m = IMAGE_WITH_DIGEST.exec(value);
-  if (m) return { digest: m[2], repository: m[1], source, placeholder: false };
+  if (isDigest(value)) return { digest: value, source, placeholder: false };
+  const split = splitDigestReference(value);
+  if (split) return { digest: split.digest, repository: split.repository, source, placeholder: false };
   throw new Error(
     `${source} must be "sha256:<64 hex digits>" or "<repository>@sha256:<64 hex digits>" (got ${JSON.stringify(value)}); images are deployed by digest, never by tag`,
   );

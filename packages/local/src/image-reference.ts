@@ -3,6 +3,8 @@
  * AWS task definition gets), never by a moving tag, so a redeploy is an explicit change of digest.
  */
 
+import { isDigest } from "@platform/env-config";
+
 /** An image pinned by content digest, as recorded by the deploy chain's `push` step. */
 export interface LocalImageDigest {
   /** Repository without tag or digest, e.g. `127.0.0.1:5001/sample-service`. */
@@ -16,7 +18,6 @@ const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const REPOSITORY = new RegExp(
   `^(?:${HOST_COMPONENT}(?:\\.${HOST_COMPONENT})*(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`,
 );
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** Splits `repo[:tag][@digest]`; the tag colon is the one after the last `/` (a registry port is not a tag). */
@@ -42,7 +43,7 @@ export function digestReference(prop: string, image: LocalImageDigest): string {
       `${prop}.repository must be a Docker repository name like "127.0.0.1:5001/sample-service" (lowercase path, optional registry host:port)${hint}; got "${image.repository}"`,
     );
   }
-  if (!DIGEST.test(image.digest)) {
+  if (!isDigest(image.digest)) {
     throw new Error(
       `${prop}.digest must be "sha256:" followed by 64 lowercase hex characters (deploys are pinned by digest, never by tag); got "${image.digest}"`,
     );
@@ -62,7 +63,7 @@ export function pinnedReference(prop: string, reference: string): string {
       `${prop} must be an image reference like "postgres:16-bookworm" or "repo@sha256:<64 hex>"; got "${reference}"`,
     );
   }
-  if (digest !== undefined && !DIGEST.test(digest)) {
+  if (digest !== undefined && !isDigest(digest)) {
     throw new Error(
       `${prop} digest must be "sha256:" followed by 64 lowercase hex characters; got "${reference}"`,
     );

@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { DIGEST_PATTERN } from "@platform/env-config";
 
 /** What `dockerize` records (its declared output file). */
 export interface BuiltImage {
@@ -72,8 +73,6 @@ export type StoredMigrationRecord = Partial<MigrationRecord>;
 
 /** The step that writes image.json, named in errors about it. */
 export const IMAGE_RECORD_PRODUCER = "nx run <service>:push -c <env>";
-
-export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 
 /** The digest the stacks plan with before a service's first push; never a deployed image. */
 export const PLACEHOLDER_DIGEST = `sha256:${"0".repeat(64)}`;

@@ -1,3 +1,4 @@
+import { DIGEST_PATTERN } from "@platform/env-config";
 import { Token } from "cdktf";
 import { escapeTemplate, type PropErrors } from "../validation/validation";
 
@@ -35,7 +36,6 @@ export interface ContainerSecret {
   readonly source?: "secretsmanager" | "ssm";
 }
 
-export const DIGEST = /^sha256:[a-f0-9]{64}$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/;
@@ -61,7 +61,12 @@ export function secretValueFrom(secret: ContainerSecret): string {
 }
 
 export function validateImage(errors: PropErrors, image: ContainerImage): void {
-  errors.pattern("image.digest", image.digest, DIGEST, "use sha256:<64 lower-case hex> (deploy by digest)");
+  errors.pattern(
+    "image.digest",
+    image.digest,
+    DIGEST_PATTERN,
+    "use sha256:<64 lower-case hex> (deploy by digest)",
+  );
   const url = image.repositoryUrl;
   if (!Token.isUnresolved(url)) {
     const lastSegment = url.slice(url.lastIndexOf("/") + 1);

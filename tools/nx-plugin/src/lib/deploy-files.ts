@@ -2,7 +2,6 @@
 // (ops:promote writes the image.json that migrate and apply read); the chain's names stay importable here.
 export type { BuiltImage, MigrationRecord, PushedImage, StoredMigrationRecord } from "@platform/toolchain";
 export {
-  DIGEST_PATTERN,
   readBuiltImage,
   readMigrationRecord,
   readPushedImage,

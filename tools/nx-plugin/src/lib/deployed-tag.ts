@@ -6,6 +6,7 @@ import {
   ECRClient,
   PutImageCommand,
 } from "@aws-sdk/client-ecr";
+import { digestHex } from "@platform/env-config";
 import { splitRepositoryUrl } from "../executors/push/push-plan";
 import { awsClientConfig, regionFrom, regionFromEnv } from "./aws";
 import type { PushedImage } from "./deploy-files";
@@ -24,7 +25,6 @@ export const DEPLOYED_TAG_PREFIX = "deployed-";
 /** Hex characters of the digest a deployed tag carries. */
 export const DEPLOYED_TAG_DIGEST_CHARS = 12;
 
-const DIGEST = /^sha256:([a-f0-9]{64})$/;
 // The environment becomes part of a tag: lower-case letters, digits and inner dashes.
 const ENV_IN_TAG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
@@ -47,7 +47,7 @@ export class InvalidImageDigestError extends Error {
 
 /** `deployed-<env>-<first 12 hex of the digest>`: the tag that marks `digest` as deployed to `env`. */
 export function deployedTag(env: string, digest: string): string {
-  const hex = typeof digest === "string" ? DIGEST.exec(digest)?.[1] : undefined;
+  const hex = digestHex(digest);
   if (!hex) throw new InvalidImageDigestError(digest);
   if (typeof env !== "string" || !ENV_IN_TAG.test(env)) {
     throw new Error(

@@ -1,3 +1,5 @@
+import { splitDigestReference } from "@platform/env-config";
+
 /** An image addressed by digest: `<registry-host>/<path>@sha256:<64 hex>`. */
 export interface ImageReference {
   /** `<registry-host>/<path>`. */
@@ -12,17 +14,20 @@ export interface ImageReference {
   readonly reference: string;
 }
 
-export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+// `<registry>/<path>`: the registry host is everything before the first `/`.
+const REGISTRY_AND_PATH = /^([^@\s/]+)\/([^@\s]+)$/;
 
 /** Parses `<host>/<path>@sha256:<64 hex>`; anything else (a tag, no host) throws naming `what`. */
 export function parseImageReference(value: string, what = "image"): ImageReference {
-  const m = /^([^@\s/]+)\/([^@\s]+)@(sha256:[a-f0-9]{64})$/.exec(value.trim());
-  if (!m || /:[^/]*$/.test(m[2])) {
+  const split = splitDigestReference(value.trim());
+  const m = split ? REGISTRY_AND_PATH.exec(split.repository) : null;
+  if (!split || !m || /:[^/]*$/.test(m[2])) {
     throw new Error(
       `${what} must be "<registry>/<repository>@sha256:<64 hex digits>" (got ${JSON.stringify(value)}); environments run images by digest, never by tag.`,
     );
   }
-  const [, registry, path, digest] = m;
+  const [, registry, path] = m;
+  const { digest } = split;
   return {
     registry,
     path,

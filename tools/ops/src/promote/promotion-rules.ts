@@ -1,7 +1,8 @@
+import { DIGEST_PATTERN } from "@platform/env-config";
 import type { DeployedService } from "../lib/deployed-service";
 import type { AwsEnvironmentName } from "../lib/environments";
 import { PROMOTION_ORDER } from "../lib/environments";
-import { DIGEST_PATTERN, type ImageReference } from "../lib/image-reference";
+import type { ImageReference } from "../lib/image-reference";
 
 /**
  * Refuses any promotion but one step along dev -> staging -> prod, before anything is read or written:

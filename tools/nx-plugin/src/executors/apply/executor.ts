@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { type ExecutorContext, runExecutor } from "@nx/devkit";
+import { endsWithDigest } from "@platform/env-config";
 import { imageDigestVariable, PLACEHOLDER_DIGEST } from "@platform/toolchain";
 import { type PushedImage, readPushedImage } from "../../lib/deploy-files";
 import { tagStableDeploy } from "../../lib/deployed-tag";
@@ -14,8 +15,6 @@ import {
   normalizeApplyOptions,
 } from "./normalize-options";
 import { waitStable } from "./wait-stable";
-
-const DEPLOYED_IMAGE = /@sha256:[a-f0-9]{64}$/;
 
 export default async function applyExecutor(
   options: ApplyExecutorOptions,
@@ -101,7 +100,7 @@ async function pinDeployedImages(
     });
     const deployed = outputs.optionalString(OUTPUTS.image);
     // A stack applied only as foundation reports the placeholder: that service was never deployed.
-    if (deployed && DEPLOYED_IMAGE.test(deployed) && !deployed.endsWith(`@${PLACEHOLDER_DIGEST}`)) {
+    if (deployed && endsWithDigest(deployed) && !deployed.endsWith(`@${PLACEHOLDER_DIGEST}`)) {
       process.env[variable] = deployed;
       deployable.push(service);
       log.info(`${service}: no image pushed in this checkout: keeping the deployed ${deployed}`);

@@ -1,4 +1,5 @@
 import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from "@aws-sdk/client-ecs";
+import { endsWithDigest } from "@platform/env-config";
 
 /**
  * A RegisterTaskDefinition input that copies `current` (the family's latest revision) with the image of
@@ -10,7 +11,7 @@ export function taskDefinitionWithImage(
   containerName: string,
   imageReference: string,
 ): RegisterTaskDefinitionCommandInput {
-  if (!/@sha256:[a-f0-9]{64}$/.test(imageReference)) {
+  if (!endsWithDigest(imageReference)) {
     throw new Error(
       `Migrations run an image by digest (<repo>@sha256:...), got ${JSON.stringify(imageReference)}.`,
     );

@@ -1,3 +1,4 @@
+import { DIGEST_SOURCE } from "@platform/env-config";
 import type { EnvironmentKind } from "../../lib/environment";
 
 /** Where push sends the image and what it records. */
@@ -69,11 +70,13 @@ export function planPush(input: PushPlanInput): PushPlan {
   };
 }
 
+const PUSHED_DIGEST = new RegExp(`digest: (${DIGEST_SOURCE})`);
+
 /** The manifest digest docker prints at the end of a push (`<tag>: digest: sha256:... size: N`). */
 export function parsePushedDigest(output: string, tag: string): string {
   const lines = output.split("\n").filter((l) => l.includes("digest: sha256:"));
   const mine = lines.find((l) => l.startsWith(`${tag}: `)) ?? lines[lines.length - 1];
-  const m = mine ? /digest: (sha256:[a-f0-9]{64})/.exec(mine) : null;
+  const m = mine ? PUSHED_DIGEST.exec(mine) : null;
   if (!m)
     throw new Error(`docker push printed no manifest digest for tag ${tag}. Its output:\n${output.trim()}`);
   return m[1];
