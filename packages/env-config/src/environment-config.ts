@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { describeFargateMemory, FARGATE_CPU_UNITS, isFargateCombination } from "./fargate-sizes";
 import { guardrailProblems } from "./guardrails";
+import { IMAGE_REFERENCE_WITH_DIGEST } from "./image-digest";
 
 /** Retention periods CloudWatch Logs accepts (days). 0 ("never expire") is left out on purpose. */
 export const LOG_RETENTION_DAYS = [
@@ -122,7 +123,7 @@ const databaseSchema = z.strictObject({
    */
   bootstrapImage: z
     .string({ error: "must be a string" })
-    .regex(/^[^@\s]+@sha256:[a-f0-9]{64}$/, {
+    .regex(IMAGE_REFERENCE_WITH_DIGEST, {
       error: "must be an image reference pinned by digest (<repository>@sha256:<64 hex>)",
     })
     .default(() => DEFAULT_DATABASE_BOOTSTRAP_IMAGE),

@@ -5,6 +5,7 @@ import {
   DEFAULT_SERVICE_PORT,
   resolveServiceSize,
   type ServiceDefinition,
+  splitDigestReference,
 } from "@platform/env-config";
 import { DatabaseBootstrapTask, FargateService } from "@platform/fargate-service";
 import { BOOTSTRAP_PASSWORD_VARIABLES, bootstrapSql, serviceDatabaseRoles } from "@platform/toolchain";
@@ -240,7 +241,7 @@ export class ServiceStack extends AwsLayerStack {
 
 /** `<repository>@sha256:<hex>` as the construct's image shape. */
 function splitImageReference(reference: string): { repositoryUrl: string; digest: string } {
-  const at = reference.lastIndexOf("@");
-  if (at <= 0) throw new Error(`database.bootstrapImage "${reference}" is not <repository>@sha256:<digest>`);
-  return { repositoryUrl: reference.slice(0, at), digest: reference.slice(at + 1) };
+  const split = splitDigestReference(reference);
+  if (!split) throw new Error(`database.bootstrapImage "${reference}" is not <repository>@sha256:<digest>`);
+  return { repositoryUrl: split.repository, digest: split.digest };
 }
