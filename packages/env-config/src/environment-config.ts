@@ -109,6 +109,11 @@ const databaseSchema = z.strictObject({
   instanceClass: z.string({ error: "must be a string" }).regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, {
     error: "must be an RDS instance class such as db.t4g.micro",
   }),
+  /**
+   * PostgreSQL version, one of DATABASE_ENGINE_VERSIONS (guardrails): `major.minor` pinned, or a major
+   * alone. @default "16.8"
+   */
+  engineVersion: z.string({ error: "must be a string" }).default("16.8"),
   /** Allocated storage (GiB); RDS PostgreSQL gp3 accepts 20..65536. */
   allocatedStorageGiB: intRange(20, 65536),
   multiAz: z.boolean({ error: "must be true or false" }),

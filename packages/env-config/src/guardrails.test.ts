@@ -83,6 +83,16 @@ describe("guardrails: every AWS environment", () => {
       /database\.instanceClass: must be one of db\.t4g\.micro, db\.t4g\.small, .*, db\.r7g\.4xlarge \(got "db\.t3\.micro"\)/,
     );
   });
+
+  it("refuses a database engine version RDS does not offer, listing the allowed versions", () => {
+    expect(parse(dev(), (c) => Object.assign(c.database ?? {}, { engineVersion: "16.99" }))).toThrow(
+      /database\.engineVersion: must be one of 14, 14\.17, .*, 17\.5 \(got "16\.99"\)/,
+    );
+  });
+
+  it("accepts a major version alone (RDS picks the minor)", () => {
+    expect(parse(dev(), (c) => Object.assign(c.database ?? {}, { engineVersion: "17" }))).not.toThrow();
+  });
 });
 
 describe("guardrails: production: true", () => {
@@ -137,6 +147,7 @@ describe("guardrails: production: true", () => {
       network: { azCount: 2, natGateways: "none" },
       database: {
         instanceClass: "db.t4g.micro",
+        engineVersion: "16.8",
         multiAz: false,
         deletionProtection: false,
         backupRetentionDays: 1,

@@ -5,7 +5,8 @@
  *
  * - Every AWS environment: `network.azCount` at most the availability zones of its region (from
  *   {@link REGION_AZ_COUNTS}; a region missing there is refused, naming the known ones), and
- *   `database.instanceClass` one of {@link DATABASE_INSTANCE_CLASSES}.
+ *   `database.instanceClass` one of {@link DATABASE_INSTANCE_CLASSES}, `database.engineVersion` one of
+ *   {@link DATABASE_ENGINE_VERSIONS}.
  * - Production-class environments (`production: true`): see {@link PRODUCTION_MIN_BACKUP_RETENTION_DAYS}
  *   and {@link guardrailProblems}.
  *
@@ -54,6 +55,26 @@ export const DATABASE_INSTANCE_CLASSES = [
 ] as const;
 export type DatabaseInstanceClass = (typeof DATABASE_INSTANCE_CLASSES)[number];
 
+/**
+ * RDS PostgreSQL engine versions an environment may pin: a `major.minor` RDS offers (checked with
+ * `aws rds describe-db-engine-versions --engine postgres`), or a major alone to let RDS pick and
+ * upgrade minors. A version missing here is refused: add it after checking RDS offers it.
+ */
+export const DATABASE_ENGINE_VERSIONS = [
+  "14",
+  "14.17",
+  "14.18",
+  "15",
+  "15.12",
+  "15.13",
+  "16",
+  "16.8",
+  "16.9",
+  "17",
+  "17.4",
+  "17.5",
+] as const;
+
 /** Fewest days of automated database backups a production-class environment keeps. */
 export const PRODUCTION_MIN_BACKUP_RETENTION_DAYS = 7;
 
@@ -70,6 +91,7 @@ export interface GuardrailSubject {
   };
   readonly database?: {
     readonly instanceClass: string;
+    readonly engineVersion: string;
     readonly multiAz: boolean;
     readonly deletionProtection: boolean;
     readonly backupRetentionDays: number;
@@ -110,6 +132,9 @@ export function guardrailProblems(c: GuardrailSubject): GuardrailProblem[] {
   const db = c.database;
   if (db && !(DATABASE_INSTANCE_CLASSES as readonly string[]).includes(db.instanceClass)) {
     fail(`must be one of ${DATABASE_INSTANCE_CLASSES.join(", ")}`, "database", "instanceClass");
+  }
+  if (db && !(DATABASE_ENGINE_VERSIONS as readonly string[]).includes(db.engineVersion)) {
+    fail(`must be one of ${DATABASE_ENGINE_VERSIONS.join(", ")}`, "database", "engineVersion");
   }
 
   if (!c.production) return problems;

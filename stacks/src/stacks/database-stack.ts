@@ -38,6 +38,7 @@ export class DatabaseStack extends AwsLayerStack {
       identifier: `${config.name}-app`,
       network: { vpcId: network.vpc_id, privateSubnetIds: network.private_subnet_ids },
       instanceClass: db.instanceClass,
+      engineVersion: db.engineVersion,
       allocatedStorageGiB: db.allocatedStorageGiB,
       multiAz: db.multiAz,
       deletionProtection: db.deletionProtection,
