@@ -271,6 +271,23 @@ describe("registry stack", () => {
   });
 });
 
+describe("network stack", () => {
+  it("records the VPC's traffic in flow logs kept as long as the environment's service logs", () => {
+    for (const env of AWS_ENVS) {
+      const { json } = synthEnv(env);
+      const network = json[`network-${env}`];
+      expect(resourcesOf(network, "aws_flow_log")).toEqual([
+        expect.objectContaining({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs" }),
+      ]);
+      const retention = resourcesOf(json[`service-sample-service-${env}`], "aws_cloudwatch_log_group")[0]
+        .retention_in_days;
+      expect(resourcesOf(network, "aws_cloudwatch_log_group")).toEqual([
+        expect.objectContaining({ name: `/vpc/${env}/flow-logs`, retention_in_days: retention }),
+      ]);
+    }
+  });
+});
+
 describe("platform stack", () => {
   const { json } = synthEnv("dev");
   const platform = json["platform-dev"];

@@ -8,7 +8,10 @@ export interface NetworkStackProps extends Omit<AwsLayerStackProps, "region"> {
   readonly config: AwsEnvironmentConfig;
 }
 
-/** `network-<env>`: the VPC, subnets per AZ, NAT per config. Exports ids for the layers above. */
+/**
+ * `network-<env>`: the VPC, subnets per AZ, NAT per config, flow logs to CloudWatch (retention: the
+ * environment's logRetentionDays). Exports ids for the layers above.
+ */
 export class NetworkStack extends AwsLayerStack {
   public readonly network: Network;
 
@@ -21,6 +24,8 @@ export class NetworkStack extends AwsLayerStack {
       cidrBlock: config.network.vpcCidr,
       azCount: config.network.azCount,
       natGateways: config.network.natGateways,
+      // Accepted and rejected traffic of every environment, kept as long as its service logs.
+      flowLogs: { retentionDays: config.logRetentionDays },
     });
     this.exportOutputs<NetworkOutputs>({
       vpc_id: this.network.vpcId,
