@@ -5,6 +5,7 @@
 import { assertEnvironmentName } from "../config";
 import { parseArgs, usage } from "./args";
 import * as commands from "./commands";
+import { exitAfterFlush } from "./exit";
 import { loadToolchain, type Toolchain } from "./toolchain";
 import { Workspace } from "./workspace";
 
@@ -62,10 +63,10 @@ async function main(argv: readonly string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => exitAfterFlush(code),
     (e: Error) => {
       process.stderr.write(`${e.message}\n`);
-      process.exit(1);
+      return exitAfterFlush(1);
     },
   );
 }
