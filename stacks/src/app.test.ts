@@ -476,13 +476,24 @@ describe("service stacks", () => {
     const stack = synthEnv("dev").defined.stacks.find((s) => s.node.id === WEB) as ServiceStack;
     expect(stack.foundationResources.map((r) => r.terraformResourceType)).toEqual([
       "aws_ecs_task_definition",
+      "aws_iam_role_policy",
       "aws_ecs_task_definition",
       "aws_security_group",
       "aws_cloudwatch_log_group",
       "aws_vpc_security_group_ingress_rule",
       "aws_vpc_security_group_ingress_rule",
     ]);
-    expect(stack.foundationResources[1]).toBe(stack.service.migrationTaskDefinition);
+    expect(stack.foundationResources[2]).toBe(stack.service.migrationTaskDefinition);
+    // A targeted apply writes only outputs that reference targeted resources: none may be a literal.
+    const outputs = synthEnv("dev").json[WEB].output;
+    for (const name of [
+      "migration_task_definition_arn",
+      "migration_container_name",
+      "db_bootstrap_task_definition_arn",
+      "db_bootstrap_container_name",
+    ]) {
+      expect(String(outputs[name].value)).toMatch(/aws_ecs_task_definition\./);
+    }
   });
 
   it("ignores moto's availability_zone_rebalancing drift on the ECS service", () => {

@@ -57,6 +57,8 @@ const RESOURCE_PREFIX_SERVICE: ReadonlyArray<readonly [string, AwsService]> = [
   ["aws_flow_log", "ec2"],
   ["aws_availability_zones", "ec2"],
   ["aws_region", "ec2"],
+  // No API call (the partition comes from the provider config); mapped so every type is accounted for.
+  ["aws_partition", "sts"],
 ];
 
 /** The provider endpoint key an `aws_*` resource or data source type talks to, if known. */

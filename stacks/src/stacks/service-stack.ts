@@ -203,7 +203,7 @@ export class ServiceStack extends AwsLayerStack {
       ingress.push(rule);
     }
     this.foundationResources = [
-      ...(bootstrap ? [bootstrap.taskDefinition] : []),
+      ...(bootstrap ? [bootstrap.taskDefinition, bootstrap.executionRolePolicy] : []),
       this.service.migrationTaskDefinition,
       this.service.migrationSecurityGroup,
       this.service.logGroup,
@@ -234,7 +234,13 @@ export class ServiceStack extends AwsLayerStack {
       migration_security_group_ids: [s.migrationSecurityGroup.id],
       log_group_name: s.logGroup.name,
       db_bootstrap_task_definition_arn: bootstrap?.taskDefinition.arn ?? "",
-      db_bootstrap_container_name: bootstrap?.containerName ?? "",
+      db_bootstrap_container_name: bootstrap
+        ? Fn.lookup(
+            Fn.element(Fn.jsondecode(bootstrap.taskDefinition.containerDefinitions), 0),
+            "name",
+            bootstrap.containerName,
+          )
+        : "",
     });
   }
 }

@@ -241,4 +241,31 @@ describe("migrate (local): the service image's migrate command against PostgreSQ
       expect(res.output).toMatch(/permission denied for schema other_service/);
     });
   });
+
+  it("bootstraps as a non-superuser admin like RDS's master user (CREATEROLE, owns the database), twice", async () => {
+    await psql("CREATE ROLE rds_like_admin LOGIN CREATEROLE CREATEDB");
+    await psql("CREATE DATABASE rds_like OWNER rds_like_admin");
+    const input = {
+      container: `${name}-db`,
+      adminUser: "rds_like_admin",
+      adminPassword: password,
+      database: "rds_like",
+      roles: serviceDatabaseRoles("third-service"),
+      env: dockerEnv(),
+    };
+    await bootstrapLocalDatabase(input, log);
+    await bootstrapLocalDatabase(input, log);
+    const owner = await docker([
+      "exec",
+      `${name}-db`,
+      "psql",
+      "-U",
+      "postgres",
+      "-d",
+      "rds_like",
+      "-tAc",
+      "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'third_service'",
+    ]);
+    expect(owner.stdout.trim()).toBe("third_service_migrator");
+  });
 });

@@ -86,6 +86,9 @@ export function bootstrapSql(roles: ServiceDatabaseRoles): string {
     createRole(a),
     `ALTER ROLE ${m} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'migrator_password';`,
     `ALTER ROLE ${a} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'app_password';`,
+    // RDS's admin is no superuser: since PostgreSQL 16 creating a role gives it ADMIN, not SET, so it
+    // takes membership to hand the schema to the migrator and set the migrator's default privileges.
+    `GRANT ${m} TO CURRENT_USER;`,
     `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${m};`,
     `ALTER SCHEMA ${schema} OWNER TO ${m};`,
     `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC;`,

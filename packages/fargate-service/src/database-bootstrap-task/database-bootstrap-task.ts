@@ -1,5 +1,6 @@
 import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import {
   type ContainerImage,
@@ -55,6 +56,8 @@ export interface DatabaseBootstrapTaskProps {
 export class DatabaseBootstrapTask extends Construct {
   public readonly taskDefinition: EcsTaskDefinition;
   public readonly executionRole: IamRole;
+  /** What the execution role may read; target it with the task definition (it is not a dependency). */
+  public readonly executionRolePolicy: IamRolePolicy;
   /** `<name>-db-bootstrap`. */
   public readonly family: string;
   public readonly containerName = BOOTSTRAP_CONTAINER_NAME;
@@ -80,6 +83,7 @@ export class DatabaseBootstrapTask extends Construct {
       tags: props.tags,
     });
     this.executionRole = roles.executionRole;
+    this.executionRolePolicy = roles.executionRolePolicy;
     this.taskDefinition = createFargateTaskDefinition(this, "task-definition", {
       family: this.family,
       cpu,
