@@ -65,6 +65,7 @@ export function bootstrapSql(roles: ServiceDatabaseRoles): string {
   const { schema, migratorRole: m, appRole: a } = roles;
   const createRole = (role: string) =>
     `SELECT 'CREATE ROLE ${role}' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') \\gexec`;
+  // New roles are NOSUPERUSER NOREPLICATION already; saying so again needs a superuser (RDS has none).
   return [
     "\\set ON_ERROR_STOP on",
     `\\getenv migrator_password ${BOOTSTRAP_PASSWORD_VARIABLES.migrator}`,
@@ -84,8 +85,8 @@ export function bootstrapSql(roles: ServiceDatabaseRoles): string {
     "SELECT pg_advisory_xact_lock(7305718260149612);",
     createRole(m),
     createRole(a),
-    `ALTER ROLE ${m} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'migrator_password';`,
-    `ALTER ROLE ${a} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'app_password';`,
+    `ALTER ROLE ${m} WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD :'migrator_password';`,
+    `ALTER ROLE ${a} WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD :'app_password';`,
     // RDS's admin is no superuser: since PostgreSQL 16 creating a role gives it ADMIN, not SET, so it
     // takes membership to hand the schema to the migrator and set the migrator's default privileges.
     `GRANT ${m} TO CURRENT_USER;`,
