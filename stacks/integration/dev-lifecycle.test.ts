@@ -183,6 +183,29 @@ describe("dev against the AWS emulator", () => {
     expect(fs.readFileSync(summaryFile(), "utf8")).toContain("**No changes.**");
   });
 
+  it("skips layers byte-identical to their last apply without a plan; a changed synthesized JSON is planned", async () => {
+    const run = await cli.run(["apply", "--env", "dev", "--layer", "network,database", "--skip-unchanged"]);
+    expectExit(run, 0);
+    for (const stack of ["network-dev", "database-dev"]) {
+      expect(run.stdout).toMatch(
+        new RegExp(`^\\[${stack}\\] unchanged since [0-9a-f]{40}(-dirty)?, skipped$`, "m"),
+      );
+      expect(run.stdout).not.toMatch(new RegExp(`^\\[${stack}\\] \\d+ to add`, "m"));
+    }
+    expect(run.stdout).not.toContain("=== apply platform-dev");
+    expect(run.stdout).toContain("Nothing applied; outputs unchanged");
+
+    // A record whose JSON hash differs (what a construct change does): planned, found unchanged, re-recorded.
+    const recordFile = path.join(workDir, "dist", "deploy", "dev", "_stacks", "network-dev.json");
+    const record = JSON.parse(fs.readFileSync(recordFile, "utf8"));
+    fs.writeFileSync(recordFile, JSON.stringify({ ...record, synthSha256: "0".repeat(64) }));
+    const again = await cli.run(["apply", "--env", "dev", "--layer", "network", "--skip-unchanged"]);
+    expectExit(again, 0);
+    expect(again.stdout).toContain("[network-dev] planning: its synthesized JSON changed");
+    expect(again.stdout).toContain("[network-dev] no changes");
+    expect(JSON.parse(fs.readFileSync(recordFile, "utf8")).synthSha256).toBe(record.synthSha256);
+  });
+
   it("flags a replacement at the top of the summary, by address and cause; only the changed service's stack", async () => {
     const run = await cli.run(["plan", "--env", "dev"], WEB_IMAGE(DIGEST("b")));
     expectExit(run, 2);

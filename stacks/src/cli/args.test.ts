@@ -1,4 +1,4 @@
-import { parseArgs, selectStacks, stacksOfServices } from "./args";
+import { parseArgs, selectStacks, stacksOfLayers, stacksOfServices } from "./args";
 import { terraformEnv } from "./terraform";
 import { parseEnvFile } from "./toolchain";
 
@@ -11,9 +11,11 @@ describe("parseArgs", () => {
       env: "dev",
       stacks: ["network", "service"],
       services: [],
+      layers: [],
       saved: true,
       foundation: false,
       skipUndeployed: false,
+      skipUnchanged: false,
       allowProd: false,
       includeData: false,
       emulator: true,
@@ -126,5 +128,46 @@ describe("toolchain and terraform environment", () => {
       { TF_CLI_CONFIG_FILE: "/missing" },
     );
     expect(env.TF_CLI_CONFIG_FILE).toBeUndefined();
+  });
+});
+
+describe("stacksOfLayers", () => {
+  const layers = [
+    { name: "network", description: "", packages: ["network"], after: [], stacks: { aws: "network-{env}" } },
+    {
+      name: "database",
+      description: "",
+      packages: ["database"],
+      after: ["network"],
+      stacks: { aws: "database-{env}", local: "{env}-data" },
+    },
+  ];
+  it("resolves each layer to its stack of the environment's kind", () => {
+    expect(stacksOfLayers(layers, ["network", "database"], "aws", "staging")).toEqual([
+      "network-staging",
+      "database-staging",
+    ]);
+    expect(stacksOfLayers(layers, ["database"], "local", "local")).toEqual(["local-data"]);
+  });
+  it("selects nothing for a layer without a stack in the environment", () => {
+    expect(stacksOfLayers(layers, ["network"], "local", "local")).toEqual([]);
+  });
+  it("refuses an unknown layer naming the known ones", () => {
+    expect(() => stacksOfLayers(layers, ["cache"], "aws", "dev")).toThrow(
+      /--layer "cache": no such layer; layers: network, database/,
+    );
+  });
+  it("parses --layer and --skip-unchanged", () => {
+    const a = parseArgs([
+      "apply",
+      "--env",
+      "dev",
+      "--layer",
+      "network",
+      "--layer=database",
+      "--skip-unchanged",
+    ]);
+    expect(a.layers).toEqual(["network", "database"]);
+    expect(a.skipUnchanged).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 /** Command-line parsing for the stacks CLI. Pure: no I/O. */
+import { type LayerDefinition, type LayerStackKind, layerStackName } from "@platform/toolchain";
 import { assertNxConfiguration } from "../config";
 
 export const COMMANDS = [
@@ -21,6 +22,8 @@ export interface CliArgs {
   readonly stacks: readonly string[];
   /** Restrict to the stacks that deploy these services (`--service sample-service`). */
   readonly services: readonly string[];
+  /** Restrict to these layers' stacks (`--layer network`; stacks/layers/<layer>/layer.json). */
+  readonly layers: readonly string[];
   /** apply: use the plans saved by `plan` instead of planning again. */
   readonly saved: boolean;
   /**
@@ -33,6 +36,11 @@ export interface CliArgs {
    * infrastructure-only deploy cannot deploy them, and their own chain will.
    */
   readonly skipUndeployed: boolean;
+  /**
+   * apply: skip, without a plan, each whole stack whose synthesized JSON, state and upstream states are
+   * those of its last successful apply from this checkout (dist/deploy/<env>/_stacks/<stack>.json).
+   */
+  readonly skipUnchanged: boolean;
   /** destroy: required for prod. */
   readonly allowProd: boolean;
   /** destroy (local): also delete the data volume. */
@@ -59,6 +67,8 @@ Commands:
                             1 = error
   apply [--saved]           apply in dependency order (plans again, or applies the saved plans)
   apply --skip-undeployed   leave out services with no image (for infrastructure-only deploys)
+  apply --skip-unchanged    skip stacks whose synthesized JSON and state are those of their last
+                            apply from this checkout ("unchanged since <sha>, skipped")
   apply --foundation        only what push and migrate need first (no image needed): registry,
                             network, database, and the service's cluster + migration task family
                             if they do not exist yet (local: the data volume)
@@ -72,6 +82,8 @@ Commands:
 Options:
   --env NAME                environment (default: $PLATFORM_ENV)
   --stack NAME              only this stack (repeatable; "network" means network-<env>)
+  --layer NAME              only this layer's stack (repeatable; stacks/layers/<NAME>/layer.json;
+                            a layer with no stack in the environment selects nothing)
   --service NAME            only the stack that deploys this service (repeatable; AWS:
                             service-<name>-<env>; local: the app stack)
   --emulator                use the toolchain's AWS emulator (AWS_ENDPOINT_URL from toolchain.env)`;
@@ -91,11 +103,13 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
   let env = assertNxConfiguration(environ) ?? (environ.PLATFORM_ENV || undefined);
   const stacks: string[] = [];
   const services: string[] = [];
+  const layers: string[] = [];
   const positional: string[] = [];
   const flags = {
     saved: false,
     foundation: false,
     skipUndeployed: false,
+    skipUnchanged: false,
     allowProd: false,
     includeData: false,
     emulator: false,
@@ -111,7 +125,9 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
     if (a === "--env" || a.startsWith("--env=")) env = value("--env");
     else if (a === "--stack" || a.startsWith("--stack=")) stacks.push(...value("--stack").split(","));
     else if (a === "--service" || a.startsWith("--service=")) services.push(...value("--service").split(","));
+    else if (a === "--layer" || a.startsWith("--layer=")) layers.push(...value("--layer").split(","));
     else if (a === "--saved") flags.saved = true;
+    else if (a === "--skip-unchanged") flags.skipUnchanged = true;
     else if (a === "--foundation") flags.foundation = true;
     else if (a === "--skip-undeployed") flags.skipUndeployed = true;
     else if (a === "--allow-prod") flags.allowProd = true;
@@ -124,7 +140,16 @@ export function parseArgs(argv: readonly string[], environ: NodeJS.ProcessEnv = 
     } else if (a.startsWith("--")) throw new Error(`Unknown option ${a}\n${USAGE}`);
     else positional.push(a);
   }
-  return { command: command as Command, env, stacks, services, rest: positional, changesExitCode, ...flags };
+  return {
+    command: command as Command,
+    env,
+    stacks,
+    services,
+    layers,
+    rest: positional,
+    changesExitCode,
+    ...flags,
+  };
 }
 
 /** Resolves `--stack` values (`network` or `network-dev`) against the synthesized stack names. */
@@ -151,5 +176,27 @@ export function stacksOfServices(
       );
     }
     return found.stackName;
+  });
+}
+
+/**
+ * The stacks of the `requested` layers in `env` (a layer without a stack there contributes none); an
+ * unknown layer is refused naming the known ones.
+ */
+export function stacksOfLayers(
+  layers: readonly LayerDefinition[],
+  requested: readonly string[],
+  kind: LayerStackKind,
+  env: string,
+): string[] {
+  return requested.flatMap((name) => {
+    const layer = layers.find((l) => l.name === name);
+    if (!layer) {
+      throw new Error(
+        `--layer ${JSON.stringify(name)}: no such layer; layers: ${layers.map((l) => l.name).join(", ")} (stacks/layers/*/layer.json)`,
+      );
+    }
+    const stack = layerStackName(layer, kind, env);
+    return stack ? [stack] : [];
   });
 }

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { BOOTSTRAP_STACK, REGISTRY_STACK } from "../app";
 import { assertImageForApply, PROXY_IMAGE } from "../image-input";
 import { bootstrapStatePath } from "../stacks/bootstrap-stack";
+import { forgetApply, recordApply, unchangedSince } from "./apply-records";
 import {
   planExitCode,
   renderPlanMarkdown,
@@ -271,6 +272,7 @@ export async function apply(ws: Workspace): Promise<number> {
     );
   }
   const changedUpstream = new Set<string>();
+  let skipped = 0;
   for (const s of stacks) {
     log(`\n=== apply ${s.name}`);
     const started = Date.now();
@@ -289,6 +291,15 @@ export async function apply(ws: Workspace): Promise<number> {
         continue;
       }
       log(`[${s.name}] applying only the foundation: ${targets.join(", ")} (and what they depend on)`);
+    }
+    if (!targets && !savedEntry && ws.args.skipUnchanged) {
+      const unchanged = await unchangedSince(ws, s, changedUpstream);
+      if ("record" in unchanged) {
+        log(`[${s.name}] unchanged since ${unchanged.record.gitSha}, skipped`);
+        skipped++;
+        continue;
+      }
+      log(`[${s.name}] planning: ${unchanged.reason}`);
     }
     if (savedEntry && !upstreamChangedAtPlan && fs.existsSync(savedEntry.planFile)) {
       await ws.init(s);
@@ -317,6 +328,7 @@ export async function apply(ws: Workspace): Promise<number> {
     }
     if (!hasChanges) {
       log(`[${s.name}] no changes`);
+      if (!targets) await recordApply(ws, s, false);
       continue;
     }
     const r = await ws.terraform(s, ["apply", "-input=false", "-no-color", "-lock-timeout=0s", planFile]);
@@ -331,7 +343,12 @@ export async function apply(ws: Workspace): Promise<number> {
       return 1;
     }
     changedUpstream.add(s.name);
+    if (!targets) await recordApply(ws, s, true);
     log(`[${s.name}] applied in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  if (skipped === stacks.length && fs.existsSync(ws.paths.outputsFile)) {
+    log(`\nNothing applied; outputs unchanged: ${path.relative(process.cwd(), ws.paths.outputsFile)}`);
+    return 0;
   }
   const doc = await ws.writeOutputs();
   log(
@@ -374,6 +391,8 @@ export async function destroy(ws: Workspace): Promise<number> {
       "-no-color",
       "-lock-timeout=0s",
     ]);
+    // Even a failed or interrupted destroy may have changed the state: the record describes it no more.
+    forgetApply(ws, s);
     if (r.interrupted || wasInterrupted()) return 130;
     if (r.code !== 0) {
       process.stderr.write(

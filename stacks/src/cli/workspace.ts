@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { probeDockerVolume, readOrCreateVolumeSecret, VolumeSecretError } from "@platform/local";
+import { readLayers } from "@platform/toolchain";
 import { BOOTSTRAP_STACK, type SynthResult, synthEnvironment } from "../app";
 import type { EnvironmentName } from "../config";
 import type { PlatformSettings } from "../settings";
@@ -9,10 +10,16 @@ import { bootstrapStatePath } from "../stacks/bootstrap-stack";
 import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "../stacks/local-data-stack";
 import { ServiceStack } from "../stacks/service-stack";
 import type { CliArgs } from "./args";
-import { selectStacks, stacksOfServices } from "./args";
+import { selectStacks, stacksOfLayers, stacksOfServices } from "./args";
 import { dependencyOrder, readManifest, type SynthesizedStack } from "./stack-order";
 import { runTerraform, type TerraformResult } from "./terraform";
 import type { Toolchain } from "./toolchain";
+
+/**
+ * The checkout this CLI was built from (stacks/{src,dist}/cli -> the root): the layer definitions are
+ * code, read from here even when PLATFORM_REPO_ROOT points the records elsewhere.
+ */
+export const CODE_ROOT = path.resolve(__dirname, "..", "..", "..");
 
 /** Where the CLI writes what operators and later steps read. */
 export interface ArtifactPaths {
@@ -45,6 +52,7 @@ export class Workspace {
   public readonly all: readonly SynthesizedStack[];
   public readonly paths: ArtifactPaths;
   private readonly initialized = new Set<string>();
+  private readonly stateIdentities = new Map<string, string | undefined>();
   private localVars?: NodeJS.ProcessEnv;
 
   constructor(
@@ -74,7 +82,10 @@ export class Workspace {
     const requested = [
       ...this.args.stacks,
       ...stacksOfServices(this.synth.services, this.args.services, this.env),
+      ...stacksOfLayers(readLayers(CODE_ROOT), this.args.layers, this.synth.kind, this.env),
     ];
+    // Only layers without a stack here were asked for: that selects nothing, not everything.
+    if (requested.length === 0 && this.args.layers.length > 0) return [];
     const chosen = new Set(selectStacks(names, requested, this.env));
     return this.all.filter((s) => chosen.has(s.name));
   }
@@ -105,6 +116,21 @@ export class Workspace {
     if (r.code !== 0 && /No state file was found/.test(r.stderr + r.stdout)) return new Set();
     if (r.code !== 0) throw new Error(`terraform state list failed for ${stack.name}:\n${r.stderr}`);
     return new Set(r.stdout.split("\n").filter(Boolean));
+  }
+
+  /**
+   * `<lineage>/<serial>` of the stack's state (`terraform state pull`), or undefined when it has none;
+   * pulled once per stack per run unless `fresh` (after an apply changed it).
+   */
+  public async stateIdentity(stack: SynthesizedStack, fresh = false): Promise<string | undefined> {
+    if (!fresh && this.stateIdentities.has(stack.name)) return this.stateIdentities.get(stack.name);
+    await this.init(stack);
+    const r = await this.terraform(stack, ["state", "pull"], { echo: false });
+    if (r.code !== 0) throw new Error(`terraform state pull failed for ${stack.name}:\n${r.stderr}`);
+    const state = JSON.parse(r.stdout.trim() || "{}") as { lineage?: string; serial?: number };
+    const identity = state.lineage ? `${state.lineage}/${state.serial ?? 0}` : undefined;
+    this.stateIdentities.set(stack.name, identity);
+    return identity;
   }
 
   public stack(name: string): SynthesizedStack {

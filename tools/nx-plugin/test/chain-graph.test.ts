@@ -102,4 +102,51 @@ describe("nx affected -t deploy", () => {
   it("deploys nothing for a README change", () => {
     expect(affected("README.md")).toEqual([]);
   });
+
+  it("applies only the network layer for a change in packages/network: no service, no full infrastructure deploy", () => {
+    const tasks = affected("packages/network/src/network/network.ts");
+    expect(tasks).toContain("stack-network:apply");
+    expect(tasks).toContain("stack-network:deploy");
+    expect(
+      tasks.filter((t) => /^(sample-service|post-worker|stack-database|stack-platform):/.test(t)),
+    ).toEqual([]);
+    expect(tasks).not.toContain("stacks:deploy");
+    expect(tasks).not.toContain("stacks:apply");
+  });
+});
+
+describe("the shared layers as Nx projects", () => {
+  const nx = (args: string[]) =>
+    execFileSync(process.execPath, [require.resolve("nx/bin/nx.js"), ...args], {
+      cwd: WORKSPACE_ROOT,
+      env: { ...process.env, NX_DAEMON: "false", NX_TUI: "false", NX_NO_CLOUD: "true" },
+      encoding: "utf8",
+    });
+  const affectedDeploy = (file: string) =>
+    nx(["show", "projects", "--affected", "--withTarget", "deploy", `--files=${file}`])
+      .split("\n")
+      .filter(Boolean)
+      .sort();
+
+  it("names the layer a construct package change touches, and nothing for a README change", () => {
+    expect(affectedDeploy("packages/network/src/network/network.ts")).toEqual(["stack-network"]);
+    expect(affectedDeploy("packages/database/src/index.ts")).toEqual(["stack-database"]);
+    expect(affectedDeploy("README.md")).toEqual([]);
+  });
+
+  it("applies a layer after the layers it reads, each only its own stack with the unchanged skip", () => {
+    // --graph writes the default configuration's ids (local); the edges are those of every -c.
+    const graph = taskGraph(["run", "stack-platform:deploy"]);
+    const deps = [...upstream(graph, "stack-platform:deploy:local")].map(base);
+    for (const t of ["stack-platform:apply", "stack-network:apply", "stack-database:apply", "stacks:build"])
+      expect(deps).toContain(t);
+    const project = JSON.parse(nx(["show", "project", "stack-platform", "--json"])) as {
+      implicitDependencies: string[];
+      targets: Record<string, { options: { command?: string } }>;
+    };
+    expect(project.implicitDependencies).toEqual(["fargate-service", "local"]);
+    expect(project.targets.apply.options.command).toBe(
+      "node stacks/dist/cli/main.js apply --layer platform --skip-unchanged",
+    );
+  });
 });

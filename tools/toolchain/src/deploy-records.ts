@@ -95,6 +95,46 @@ export function migrationRecordFile(repoRoot: string, env: string, service: stri
   return join(serviceDeployDir(repoRoot, env, service), "migration.json");
 }
 
+/**
+ * What a successful apply of a whole stack leaves in `dist/deploy/<env>/_stacks/<stack>.json` (`_`: no
+ * service can be named so): a later `apply --skip-unchanged` skips the stack without a Terraform plan
+ * while its synthesized JSON, its state and its upstream stacks' states are the ones recorded here.
+ */
+export interface StackApplyRecord {
+  readonly stack: string;
+  readonly environment: string;
+  /** sha256 (hex) of the stack's synthesized `cdk.tf.json` that was applied. */
+  readonly synthSha256: string;
+  /** Commit of the checkout that applied it (`-dirty` on a changed tree). */
+  readonly gitSha: string;
+  /** `<lineage>/<serial>` of the stack's state after the apply. */
+  readonly state: string;
+  /** `<lineage>/<serial>` of each upstream stack's state the apply read, by stack name. */
+  readonly upstreamStates: Readonly<Record<string, string>>;
+  readonly appliedAt: string;
+}
+
+export function stackApplyRecordFile(repoRoot: string, env: string, stack: string): string {
+  return join(deployDir(repoRoot, env), "_stacks", `${stack}.json`);
+}
+
+/** The stack's apply record, or undefined when there is none or it is unreadable (then the stack is planned). */
+export function readStackApplyRecord(file: string): StackApplyRecord | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const obj = JSON.parse(readFileSync(file, "utf8")) as Partial<StackApplyRecord>;
+    const complete =
+      typeof obj.synthSha256 === "string" &&
+      typeof obj.state === "string" &&
+      typeof obj.gitSha === "string" &&
+      typeof obj.upstreamStates === "object" &&
+      obj.upstreamStates !== null;
+    return complete ? (obj as StackApplyRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The Terraform stack of a service in an AWS environment: `service-<service>-<env>`. */
 export function serviceStackName(service: string, env: string): string {
   return `service-${service}-${env}`;

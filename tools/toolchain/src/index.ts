@@ -1,4 +1,5 @@
 export * from "./aws-client-config";
 export * from "./database-roles";
 export * from "./deploy-records";
+export * from "./layers";
 export * from "./toolchain-env";

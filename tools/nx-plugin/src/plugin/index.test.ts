@@ -20,8 +20,34 @@ describe("createNodes", () => {
   const [pattern, create] = createNodes;
   const context = () => ({ workspaceRoot, nxJsonConfiguration: {} });
 
-  it("matches every apps/<name>/service.json", () => {
-    expect(pattern).toBe("apps/*/service.json");
+  it("matches every apps/<name>/service.json and stacks/layers/<layer>/layer.json", () => {
+    expect(pattern).toBe("{apps/*/service.json,stacks/layers/*/layer.json}");
+  });
+
+  it("makes each layer a project stack-<layer> depending on its construct packages, with plan/apply/deploy", async () => {
+    mkdirSync(join(workspaceRoot, "stacks", "layers", "cache"), { recursive: true });
+    const file = "stacks/layers/cache/layer.json";
+    writeFileSync(
+      join(workspaceRoot, file),
+      JSON.stringify({
+        name: "cache",
+        description: "Redis",
+        packages: ["cache-construct"],
+        after: ["network"],
+        stacks: { aws: "cache-{env}" },
+      }),
+    );
+    const results = Object.fromEntries(await create([file], { environments: ["local", "dev"] }, context()));
+    const project = results[file].projects?.["stacks/layers/cache"];
+    expect(project?.name).toBe("stack-cache");
+    expect(project?.tags).toEqual(["layer"]);
+    expect(project?.implicitDependencies).toEqual(["cache-construct"]);
+    expect(Object.keys(project?.targets ?? {})).toEqual(["plan", "apply", "deploy"]);
+    const apply = project?.targets?.apply;
+    expect(apply?.options.command).toBe("node stacks/dist/cli/main.js apply --layer cache --skip-unchanged");
+    expect(apply?.dependsOn).toContainEqual({ projects: ["stack-network"], target: "apply" });
+    expect(apply?.configurations?.dev).toEqual({ env: { PLATFORM_ENV: "dev" } });
+    expect(apply?.cache).toBe(false);
   });
 
   it("gives every service the chain targets, unless its type is left out by the options", async () => {

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { type CreateNodes, createNodesFromFiles, type PreTasksExecution } from "@nx/devkit";
+import { LAYER_MARKER, LAYERS_DIR, layerProjectName, parseLayerMarker } from "@platform/toolchain";
+import { layerTargets } from "./layer-targets";
 import { normalizePluginOptions, type PlatformPluginOptions } from "./plugin-options";
 import { assertKnownConfigurations } from "./requested-configurations";
 import { parseServiceMarker, serviceTargets } from "./service-targets";
@@ -12,15 +14,36 @@ export const name = "@platform/nx-plugin";
 /** Tag of every service project (what `nx run-many -p tag:service` selects). */
 export const SERVICE_TAG = "service";
 
-/** Every `apps/<name>/service.json` makes its project a service with the deploy chain targets. */
+/** Tag of every shared layer project (`nx run-many -t deploy -p tag:layer`). */
+export const LAYER_TAG = "layer";
+
+/**
+ * Every `apps/<name>/service.json` makes its project a service with the deploy chain targets; every
+ * `stacks/layers/<layer>/layer.json` makes a layer project `stack-<layer>` that depends on the construct
+ * packages its stacks are built from (so `nx affected` sees which layer a package change touches).
+ */
 export const createNodes: CreateNodes<PlatformPluginOptions> = [
-  "apps/*/service.json",
+  `{apps/*/service.json,${LAYERS_DIR}/*/${LAYER_MARKER}}`,
   (files, rawOptions, context) => {
     const options = normalizePluginOptions(rawOptions);
     return createNodesFromFiles(
       (file) => {
         const projectRoot = dirname(file);
-        const service = parseServiceMarker(file, readFileSync(join(context.workspaceRoot, file), "utf8"));
+        const text = readFileSync(join(context.workspaceRoot, file), "utf8");
+        if (basename(file) === LAYER_MARKER) {
+          const layer = parseLayerMarker(file, text);
+          return {
+            projects: {
+              [projectRoot]: {
+                name: layerProjectName(layer.name),
+                tags: [LAYER_TAG],
+                implicitDependencies: [...layer.packages],
+                targets: layerTargets(layer, options),
+              },
+            },
+          };
+        }
+        const service = parseServiceMarker(file, text);
         if (!options.chainServiceTypes.includes(service.type)) return {};
         // Tagged so every service can be selected at once: `nx run-many -t deploy -p tag:service`.
         const tags = [SERVICE_TAG, `service-type:${service.type}`];
