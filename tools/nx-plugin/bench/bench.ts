@@ -3,7 +3,9 @@
  *  1. a cold deploy of dev into an empty emulated account (a private moto; the toolchain warm),
  *  2. a code-only change (the staged image context gains a compiled file: dockerize reuses the
  *     dependency layers from Docker's layer cache), pushed, migrated and applied,
- *  3. `nx affected -t deploy -c dev` for a change that touches nothing deployable (README.md).
+ *  3. `nx affected -t deploy -c dev` for a change that touches nothing deployable (README.md),
+ *  4. a deploy of every shared layer right after (each "unchanged since <sha>, skipped", no plan), and
+ *     `nx affected -t deploy -c dev` for a change in packages/network that leaves its JSON as it was.
  * Every step runs as `nx run <target> -c dev --excludeTaskDependencies`, in chain order, so each
  * figure includes Nx's start-up (printed separately).
  */
@@ -85,6 +87,13 @@ async function main() {
     );
     rmSync(MARKER, { force: true });
     const noop = await nx(["affected", "-t", "deploy", "-c", "dev", "--files=README.md"], env, logFile);
+    // Every layer was applied (and recorded) by the runs above: a deploy of all of them changes nothing.
+    const layers = await nx(["run-many", "-t", "deploy", "-p", "tag:layer", "-c", "dev"], env, logFile);
+    const networkChange = await nx(
+      ["affected", "-t", "deploy", "-c", "dev", "--files=packages/network/src/network/network.ts"],
+      env,
+      logFile,
+    );
 
     console.log(`\n${"step".padEnd(26)} ${"cold (s)".padStart(9)} ${"code-only (s)".padStart(14)}`);
     let coldTotal = 0;
@@ -105,6 +114,17 @@ async function main() {
     console.log(
       `\nnx affected -t deploy -c dev, README.md changed: ${noop.seconds.toFixed(1)} s, ${ran} project(s) deployed${noop.code ? " (FAILED)" : ""}`,
     );
+    const skippedLines = (output: string) => output.match(/^\[\S+\] unchanged since \S+, skipped$/gm) ?? [];
+    const plannedLines = (output: string) => output.match(/^\[\S+\] planning: .*$/gm) ?? [];
+    for (const [label, run] of [
+      ["nx run-many -t deploy -p tag:layer -c dev, nothing changed", layers],
+      ["nx affected -t deploy -c dev, packages/network changed (same JSON)", networkChange],
+    ] as const) {
+      console.log(
+        `${label}: ${run.seconds.toFixed(1)} s, ${skippedLines(run.output).length} stack(s) skipped unchanged, ${plannedLines(run.output).length} planned${run.code ? " (FAILED)" : ""}`,
+      );
+      for (const line of plannedLines(run.output)) console.log(`  ${line}`);
+    }
   } finally {
     rmSync(MARKER, { force: true });
     moto.stop();
