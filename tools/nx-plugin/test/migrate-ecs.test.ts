@@ -22,8 +22,9 @@ import {
   UpdateServiceCommand,
 } from "@aws-sdk/client-ecs";
 import { waitStable } from "../src/executors/apply/wait-stable";
-import { fetchLogLines, migrateAws } from "../src/executors/migrate/migrate";
+import { migrateAws } from "../src/executors/migrate/migrate";
 import { normalizeMigrateOptions } from "../src/executors/migrate/normalize-options";
+import { fetchLogLines } from "../src/executors/migrate/one-off-task";
 import { awsClientConfig } from "../src/lib/aws";
 import { type MigrationRecord, writeJsonFile } from "../src/lib/deploy-files";
 import { StepLog } from "../src/lib/log";

@@ -1,15 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import {
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ECSClient,
-  RegisterTaskDefinitionCommand,
-  RunTaskCommand,
-  StopTaskCommand,
-  type Task,
-  type TaskDefinition,
-} from "@aws-sdk/client-ecs";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { serviceDatabaseRoles } from "@platform/toolchain";
 import { assertAwsAccess, awsClientConfig, regionFrom, regionFromEnv } from "../../lib/aws";
 import { type MigrationRecord, readPushedImage, writeJsonFile } from "../../lib/deploy-files";
@@ -17,19 +7,19 @@ import { assertDockerEngine } from "../../lib/docker";
 import { environmentKind } from "../../lib/environment";
 import { CommandError, run } from "../../lib/exec";
 import { withInterrupt } from "../../lib/interrupt";
-import { errorMessage, StepLog } from "../../lib/log";
+import { StepLog } from "../../lib/log";
 import { OUTPUTS, outputsProducer } from "../../lib/output-names";
 import { StackOutputs } from "../../lib/stack-outputs";
 import { type ChainToolchain, childEnv, loadChainToolchain } from "../../lib/toolchain";
 import { bootstrapLocalDatabase } from "./local-bootstrap";
 import { localMigrationRunArgs } from "./local-run-args";
 import type { NormalizedMigrateOptions } from "./normalize-options";
-import { evaluateStoppedTask, type MigrationRunInput, migrationRunTaskInput } from "./run-task";
-import { awslogsLocation, migrationContainerName, taskDefinitionWithImage } from "./task-definition";
+import { type OneOffTaskClients, runOneOffTask } from "./one-off-task";
+import type { MigrationRunInput } from "./run-task";
+import { migrationContainerName, taskDefinitionWithImage } from "./task-definition";
 
 /** Lines of the migration's own output repeated in the failure message. */
 const FAILURE_LOG_LINES = 25;
-const HEARTBEAT_SECONDS = 30;
 
 export async function migrate(
   o: NormalizedMigrateOptions,
@@ -56,17 +46,22 @@ export async function migrateLocal(
   const network = outputs.string(OUTPUTS.networkName);
   const dbEnv = outputs.record(OUTPUTS.migrationEnvironment);
   await assertDockerEngine(childEnv(toolchain));
+  // The stack writes every connection setting; a missing one is a stale outputs file, not a default.
+  for (const key of ["PGHOST", "PGUSER", "PGDATABASE"])
+    if (!dbEnv[key])
+      throw new Error(
+        `${o.outputsFile}: the local migration environment (${OUTPUTS.migrationEnvironment}) has no ${key}; re-run \`${outputsProducer(o.environment, true)}\`.`,
+      );
   const host = dbEnv.PGHOST;
-  if (!host) throw new Error(`${o.outputsFile}: the local migration environment has no PGHOST.`);
   const adminPassword =
     dbEnv.PGPASSWORD || (await localDatabasePassword(host, childEnv(toolchain), o.environment));
   // The admin user only creates the service's schema and roles; the migration runs as its migrator.
   const migrator = await bootstrapLocalDatabase(
     {
       container: host,
-      adminUser: dbEnv.PGUSER ?? "postgres",
+      adminUser: dbEnv.PGUSER,
       adminPassword,
-      database: dbEnv.PGDATABASE ?? "postgres",
+      database: dbEnv.PGDATABASE,
       roles: serviceDatabaseRoles(o.service),
       env: childEnv(toolchain),
       signal,
@@ -170,19 +165,16 @@ export async function migrateAws(
   await assertAwsAccess(region, env);
 
   const config = awsClientConfig(region, env);
-  const ecs = new ECSClient(config);
-  const logs = new CloudWatchLogsClient(config);
+  const clients: OneOffTaskClients = { ecs: new ECSClient(config), logs: new CloudWatchLogsClient(config) };
+  const { ecs } = clients;
   const startedAt = new Date();
-  let taskArn: string | undefined;
-  let stopped = false;
   try {
     const bootstrapArn = outputs.has(OUTPUTS.dbBootstrapTaskDefinitionArn)
       ? outputs.string(OUTPUTS.dbBootstrapTaskDefinitionArn, { allowEmpty: true })
       : "";
     if (bootstrapArn) {
       await runDatabaseBootstrap(
-        ecs,
-        logs,
+        clients,
         {
           cluster,
           taskDefinitionArn: bootstrapArn,
@@ -212,31 +204,23 @@ export async function migrateAws(
       throw new Error("RegisterTaskDefinition returned no task definition.");
     log.info(`registered ${taskDefinitionArn} with ${pushed.reference}`);
 
-    const started = await ecs.send(
-      new RunTaskCommand(
-        migrationRunTaskInput({
-          cluster,
-          taskDefinitionArn,
-          subnets,
-          securityGroups,
-          containerName,
-          command: o.command,
-          startedBy: `nx-migrate/${pushed.gitSha}`,
-        }),
-      ),
+    const { taskArn, task, lines, outcome } = await runOneOffTask(
+      clients,
+      {
+        cluster,
+        taskDefinitionArn,
+        subnets,
+        securityGroups,
+        containerName,
+        command: o.command,
+        startedBy: `nx-migrate/${pushed.gitSha}`,
+      },
+      definition,
+      "migration",
+      o,
+      log,
+      signal,
     );
-    const failure = started.failures?.[0];
-    taskArn = started.tasks?.[0]?.taskArn;
-    if (failure || !taskArn) {
-      throw new Error(
-        `RunTask started no migration task: ${failure ? `${failure.reason} (${failure.arn ?? ""} ${failure.detail ?? ""})` : "no task returned"}`,
-      );
-    }
-    log.info(`RunTask ${taskArn} (private subnets ${subnets.join(", ")}, no public IP)`);
-    const task = await waitForStopped(ecs, cluster, taskArn, o, log, signal);
-    stopped = true;
-    const lines = await fetchLogLines(logs, definition, containerName, taskArn, log);
-    const outcome = evaluateStoppedTask(task, containerName);
     const record: MigrationRecord = {
       environment: o.environment,
       reference: pushed.reference,
@@ -259,17 +243,8 @@ export async function migrateAws(
     log.info(`migration succeeded (exit 0) in ${record.durationSeconds}s -> ${o.outputFile}`);
     return record;
   } finally {
-    if (taskArn && !stopped) {
-      // Timed out or interrupted: do not leave a migration running unattended.
-      await ecs
-        .send(
-          new StopTaskCommand({ cluster, task: taskArn, reason: "nx migrate timed out or was interrupted" }),
-        )
-        .then(() => log.info(`stopped ${taskArn}`))
-        .catch((err) => log.info(`could not stop ${taskArn}: ${errorMessage(err)}`));
-    }
-    ecs.destroy();
-    logs.destroy();
+    clients.ecs.destroy();
+    clients.logs.destroy();
   }
 }
 
@@ -278,124 +253,34 @@ export async function migrateAws(
  * (idempotent) before the migration connects as the migrator. A failure stops the chain here.
  */
 async function runDatabaseBootstrap(
-  ecs: ECSClient,
-  logs: CloudWatchLogsClient,
+  clients: OneOffTaskClients,
   input: MigrationRunInput,
   o: NormalizedMigrateOptions,
   log: StepLog,
   signal?: AbortSignal,
 ): Promise<void> {
-  const started = await ecs.send(new RunTaskCommand(migrationRunTaskInput(input)));
-  const taskArn = started.tasks?.[0]?.taskArn;
-  const failure = started.failures?.[0];
-  if (failure || !taskArn) {
+  const definition = (
+    await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: input.taskDefinitionArn }))
+  ).taskDefinition;
+  if (!definition)
+    throw new Error(`Task definition ${input.taskDefinitionArn} does not exist. No migration ran.`);
+  const { taskArn, outcome, lines } = await runOneOffTask(
+    clients,
+    input,
+    definition,
+    "database bootstrap",
+    o,
+    log,
+    signal,
+  );
+  if (!outcome.ok) {
+    const tail = lines.slice(-FAILURE_LOG_LINES).join("\n");
     throw new Error(
-      `RunTask started no database bootstrap task: ${failure ? `${failure.reason} (${failure.arn ?? ""} ${failure.detail ?? ""})` : "no task returned"}. No migration ran.`,
+      `Database bootstrap task ${taskArn} failed: ${outcome.reason}. No migration ran and nothing was applied.` +
+        (tail ? `\nLast log lines:\n${tail}` : ""),
     );
   }
-  log.info(`database bootstrap: RunTask ${taskArn} (${input.taskDefinitionArn})`);
-  let stopped = false;
-  try {
-    const task = await waitForStopped(ecs, input.cluster, taskArn, o, log, signal);
-    stopped = true;
-    const definition = (
-      await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: input.taskDefinitionArn }))
-    ).taskDefinition;
-    const lines = definition ? await fetchLogLines(logs, definition, input.containerName, taskArn, log) : [];
-    const outcome = evaluateStoppedTask(task, input.containerName);
-    if (!outcome.ok) {
-      const tail = lines.slice(-FAILURE_LOG_LINES).join("\n");
-      throw new Error(
-        `Database bootstrap task ${taskArn} failed: ${outcome.reason}. No migration ran and nothing was applied.` +
-          (tail ? `\nLast log lines:\n${tail}` : ""),
-      );
-    }
-    log.info("database bootstrap succeeded (exit 0)");
-  } finally {
-    if (!stopped) {
-      await ecs
-        .send(
-          new StopTaskCommand({
-            cluster: input.cluster,
-            task: taskArn,
-            reason: "nx migrate timed out or was interrupted",
-          }),
-        )
-        .catch((err) => log.info(`could not stop ${taskArn}: ${errorMessage(err)}`));
-    }
-  }
-}
-
-async function waitForStopped(
-  ecs: ECSClient,
-  cluster: string,
-  taskArn: string,
-  o: NormalizedMigrateOptions,
-  log: StepLog,
-  signal?: AbortSignal,
-): Promise<Task> {
-  const deadline = Date.now() + o.timeoutSeconds * 1000;
-  let lastStatus = "";
-  let lastReport = Date.now();
-  for (;;) {
-    signal?.throwIfAborted();
-    const res = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
-    const task = res.tasks?.[0];
-    if (!task) {
-      const f = res.failures?.[0];
-      throw new Error(`DescribeTasks does not know ${taskArn}${f ? `: ${f.reason} ${f.detail ?? ""}` : ""}`);
-    }
-    const status = task.lastStatus ?? "UNKNOWN";
-    if (status !== lastStatus || Date.now() - lastReport >= HEARTBEAT_SECONDS * 1000) {
-      log.info(`task ${status}${status === lastStatus ? " (still)" : ""}`);
-      lastStatus = status;
-      lastReport = Date.now();
-    }
-    if (status === "STOPPED") return task;
-    if (Date.now() >= deadline) {
-      throw new Error(
-        `Migration task ${taskArn} did not stop within ${o.timeoutSeconds}s (last status ${status}).`,
-      );
-    }
-    await sleep(o.pollIntervalSeconds * 1000, undefined, { signal });
-  }
-}
-
-export async function fetchLogLines(
-  logs: CloudWatchLogsClient,
-  definition: TaskDefinition,
-  containerName: string,
-  taskArn: string,
-  log: StepLog,
-): Promise<string[]> {
-  const where = awslogsLocation(definition, containerName, taskArn);
-  if (!where) {
-    log.info(`container ${containerName} does not use the awslogs driver; no log lines to show`);
-    return [];
-  }
-  const lines: string[] = [];
-  let token: string | undefined;
-  try {
-    for (let page = 0; page < 50; page++) {
-      const res = await logs.send(
-        new GetLogEventsCommand({
-          logGroupName: where.group,
-          logStreamName: where.stream,
-          startFromHead: true,
-          nextToken: token,
-        }),
-      );
-      for (const e of res.events ?? []) lines.push(e.message ?? "");
-      if (!res.nextForwardToken || res.nextForwardToken === token) break;
-      token = res.nextForwardToken;
-    }
-  } catch (err) {
-    log.info(`no log lines from ${where.group}/${where.stream}: ${errorMessage(err)}`);
-    return lines;
-  }
-  log.info(`${lines.length} log line(s) from ${where.group}/${where.stream}${lines.length ? ":" : ""}`);
-  for (const line of lines) console.log(`  | ${line}`);
-  return lines;
+  log.info("database bootstrap succeeded (exit 0)");
 }
 
 function secondsSince(start: Date): number {
