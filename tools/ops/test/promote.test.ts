@@ -58,7 +58,11 @@ function writeOutputs(env: string): void {
 const recordFile = (env: string) => imageRecordFile(repoRoot, env, SERVICE);
 const locate = (env: AwsEnvironmentName): Promise<ServiceLocation> =>
   locateService(env, { repoRoot, service: SERVICE, environ: tc.environ });
-const run = (from: AwsEnvironmentName, to: AwsEnvironmentName, extra: { expectDigest?: string } = {}) =>
+const run = (
+  from: AwsEnvironmentName,
+  to: AwsEnvironmentName,
+  extra: { expectDigest?: string; expectRevision?: string } = {},
+) =>
   promote({
     from,
     to,
@@ -222,4 +226,49 @@ test("a loopback-registry reference is verified by HEAD /v2/<repo>/manifests/<di
     pushedTo: `${tc.registry}/${path}`,
   });
   expect(result.written).toBe(false);
+});
+
+test("provenance: promotes only an image built from the commit the release points to, and names who and what", async () => {
+  await deployImage(ecs, serviceName("dev"), `${repoUri}@${images.new.digest}`);
+  rmSync(recordFile("staging"), { force: true });
+  // The registry's push tag and the image config's revision label say 2222222.
+  await expect(run("dev", "staging", { expectRevision: "4444444" })).rejects.toThrow(
+    /Refusing to promote sha256:[0-9a-f]{64}: it was built from 2222222 \(registry .*\), not from 4444444, the commit the release points to/,
+  );
+  expect(existsSync(recordFile("staging"))).toBe(false);
+
+  // A dev deploy record of the same digest naming another commit: the origins disagree.
+  writeFileSync(
+    recordFile("dev"),
+    JSON.stringify({
+      repository: repoUri,
+      digest: images.new.digest,
+      reference: `${repoUri}@${images.new.digest}`,
+      gitSha: "5555555",
+    }),
+  );
+  await expect(run("dev", "staging")).rejects.toThrow(
+    /its recorded origins disagree: 2222222 .*5555555 \(dev deploy record\)/,
+  );
+  expect(existsSync(recordFile("staging"))).toBe(false);
+  rmSync(recordFile("dev"));
+
+  const result = await promote({
+    from: "dev",
+    to: "staging",
+    service: SERVICE,
+    repoRoot,
+    locate,
+    bytesRegistry: tc.registry,
+    environ: { ...tc.environ, GITHUB_ACTOR: "release-bot", GITHUB_WORKFLOW: "promote", GITHUB_RUN_ID: "42" },
+    expectRevision: "2222222",
+  });
+  expect(result.record.promotedFrom).toMatchObject({
+    environment: "dev",
+    by: "release-bot",
+    via: "promote run 42",
+    verifiedRevision: "2222222",
+    revisionSources: [expect.stringMatching(/^registry /)],
+  });
+  expect(readImageRecord(recordFile("staging"))?.promotedFrom?.verifiedRevision).toBe("2222222");
 });

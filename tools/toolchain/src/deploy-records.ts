@@ -43,11 +43,19 @@ export interface ImageRecord {
   /** Where the bytes went when that differs from `repository` (emulated ECR -> loopback registry). */
   readonly pushedTo: string;
   readonly environment: string;
-  /** Set by a promotion (`ops:promote`): where the digest came from and when; absent after a push. */
+  /** Set by a promotion (`ops:promote`): where the digest came from, who promoted it, when; absent after a push. */
   readonly promotedFrom?: {
     readonly environment: string;
     readonly taskDefinitionArn?: string;
     readonly at: string;
+    /** Who promoted: the CI actor (GITHUB_ACTOR) or the local user. */
+    readonly by?: string;
+    /** What promoted: the workflow run (`<workflow> run <id>`) or `ops promote` from a shell. */
+    readonly via?: string;
+    /** The commit the image was verified to be built from (`--expect-revision`), when one was asked for. */
+    readonly verifiedRevision?: string;
+    /** Where the image's revision was read from (ECS task definition, registry label or tag, deploy record). */
+    readonly revisionSources?: readonly string[];
   };
 }
 

@@ -8,6 +8,9 @@ import {
   assertDigest,
   assertExpectedDigest,
   assertPromotionPath,
+  assertProvenance,
+  assertRevision,
+  type RevisionEvidence,
   type RunningImage,
   runningImage,
 } from "./promotion-rules";
@@ -22,6 +25,11 @@ export interface PromoteOptions {
   readonly locate: (env: AwsEnvironmentName) => Promise<ServiceLocation>;
   /** Refuse unless the source runs exactly this digest. @default undefined (whatever it runs) */
   readonly expectDigest?: string;
+  /**
+   * Refuse unless the promoted image was built from this commit (the one the release tag points to),
+   * per every place that records its origin. @default undefined - only refuses origins that disagree
+   */
+  readonly expectRevision?: string;
   /**
    * Registry that holds the bytes when it differs from the reference's registry (emulated ECR is
    * control plane only; the push step sends layers to the loopback registry). @default undefined
@@ -58,6 +66,7 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
   const environ = options.environ ?? process.env;
   assertPromotionPath(options.from, options.to);
   if (options.expectDigest) assertDigest(options.expectDigest, "--expect-digest");
+  if (options.expectRevision !== undefined) assertRevision(options.expectRevision, "--expect-revision");
 
   const location = await options.locate(options.from);
   log(
@@ -82,6 +91,14 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
 
   const sourceRecord = readImageRecord(imageRecordFile(options.repoRoot, options.from, options.service));
   const sameDigest = sourceRecord?.digest === source.image.digest ? sourceRecord : undefined;
+  const evidence: RevisionEvidence[] = [
+    { source: `${options.from} ECS task definition`, gitSha: source.gitSha },
+    { source: `registry (${registry.where})`, gitSha: registry.gitSha },
+    { source: `${options.from} deploy record`, gitSha: sameDigest?.gitSha },
+  ].flatMap((e) => (e.gitSha && e.gitSha !== "unknown" ? [{ source: e.source, gitSha: e.gitSha }] : []));
+  assertProvenance(source.image.digest, evidence, options.expectRevision);
+  if (options.expectRevision)
+    log(`built from ${options.expectRevision}: ${evidence.map((e) => e.source).join(", ")} agree`);
   const gitSha = source.gitSha ?? registry.gitSha ?? sameDigest?.gitSha ?? "unknown";
   if (gitSha === "unknown")
     log(`warning: no git sha known for ${source.image.digest}; the smoke check cannot compare /version`);
@@ -99,7 +116,17 @@ export async function promote(options: PromoteOptions): Promise<PromotionResult>
       ? `${options.bytesRegistry}/${source.image.path}`
       : source.image.repository,
     environment: options.to,
-    promotedFrom: { environment: options.from, taskDefinitionArn: source.taskDefinitionArn, at: now },
+    promotedFrom: {
+      environment: options.from,
+      taskDefinitionArn: source.taskDefinitionArn,
+      at: now,
+      by: environ.GITHUB_ACTOR || environ.USER || environ.LOGNAME || "unknown",
+      via: environ.GITHUB_RUN_ID
+        ? `${environ.GITHUB_WORKFLOW ?? "workflow"} run ${environ.GITHUB_RUN_ID}`
+        : "ops promote (shell)",
+      ...(options.expectRevision ? { verifiedRevision: options.expectRevision } : {}),
+      revisionSources: evidence.map((e) => e.source),
+    },
   };
   const recordFile = imageRecordFile(options.repoRoot, options.to, options.service);
   if (!options.dryRun) {

@@ -1,6 +1,13 @@
 import type { DeployedService } from "../lib/deployed-service";
 import { parseImageReference } from "../lib/image-reference";
-import { assertDigest, assertExpectedDigest, assertPromotionPath, runningImage } from "./promotion-rules";
+import {
+  assertDigest,
+  assertExpectedDigest,
+  assertPromotionPath,
+  assertProvenance,
+  runningImage,
+  sameRevision,
+} from "./promotion-rules";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 const REF = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/sample-service@${DIGEST}`;
@@ -100,5 +107,39 @@ describe("expected digest", () => {
   });
   it("validates the digest format, naming the option", () => {
     expect(() => assertDigest("sha256:abc", "--expect-digest")).toThrow(/--expect-digest must be sha256:<64/);
+  });
+});
+
+describe("assertProvenance", () => {
+  const sha = "0123456789abcdef0123456789abcdef01234567";
+  const ecs = { source: "dev ECS task definition", gitSha: sha };
+  const label = { source: "registry label", gitSha: sha.slice(0, 7) };
+  it("accepts origins that agree (a short sha abbreviates the full one) and match the release commit", () => {
+    expect(() => assertProvenance(DIGEST, [ecs, label], sha)).not.toThrow();
+    expect(() => assertProvenance(DIGEST, [ecs], undefined)).not.toThrow();
+  });
+  it("refuses origins that disagree, naming each", () => {
+    expect(() =>
+      assertProvenance(DIGEST, [ecs, { source: "dev deploy record", gitSha: "fedcba9" }], undefined),
+    ).toThrow(
+      /recorded origins disagree: 0123456789abcdef0123456789abcdef01234567 \(dev ECS task definition\), fedcba9 \(dev deploy record\)/,
+    );
+  });
+  it("refuses an image built from another commit than the release's", () => {
+    expect(() => assertProvenance(DIGEST, [label], "fedcba9876")).toThrow(
+      /built from 0123456 \(registry label\), not from fedcba9876/,
+    );
+  });
+  it("refuses an image whose origin nothing records when a release commit is expected", () => {
+    expect(() => assertProvenance(DIGEST, [], sha)).toThrow(/nothing records which commit it was built from/);
+  });
+  it("refuses a malformed expected revision", () => {
+    expect(() => assertProvenance(DIGEST, [ecs], "v1.2.0")).toThrow(
+      /--expect-revision must be a git commit sha/,
+    );
+  });
+  it("never matches a dirty build", () => {
+    expect(sameRevision(`${sha}-dirty`, sha)).toBe(false);
+    expect(sameRevision("012345", sha)).toBe(false);
   });
 });

@@ -80,3 +80,59 @@ export function assertExpectedDigest(env: string, running: RunningImage, expecte
     );
   }
 }
+
+/** One place that says which commit an image was built from. */
+export interface RevisionEvidence {
+  /** Where it was read ("ECS task definition GIT_SHA", "registry label", "dev deploy record"). */
+  readonly source: string;
+  readonly gitSha: string;
+}
+
+const FULL_OR_SHORT_SHA = /^[0-9a-f]{7,40}$/;
+
+export function assertRevision(value: string, field: string): string {
+  if (!FULL_OR_SHORT_SHA.test(value))
+    throw new Error(
+      `${field} must be a git commit sha (7-40 lowercase hex digits; got ${JSON.stringify(value)}).`,
+    );
+  return value;
+}
+
+/** Same commit: equal, or one an abbreviation (>= 7 hex) of the other; a `-dirty` build matches nothing. */
+export function sameRevision(a: string, b: string): boolean {
+  if (!FULL_OR_SHORT_SHA.test(a) || !FULL_OR_SHORT_SHA.test(b)) return false;
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+/**
+ * Refuses to promote `digest` when the places that record its commit disagree, or, with `expected`
+ * (the commit a release tag points to), when none records it or any names another commit. Runs before
+ * anything is written.
+ */
+export function assertProvenance(
+  digest: string,
+  evidence: readonly RevisionEvidence[],
+  expected: string | undefined,
+): void {
+  const described = evidence.map((e) => `${e.gitSha} (${e.source})`).join(", ");
+  for (const e of evidence.slice(1)) {
+    if (!sameRevision(e.gitSha, evidence[0].gitSha)) {
+      throw new Error(
+        `Refusing to promote ${digest}: its recorded origins disagree: ${described}. Nothing was written.`,
+      );
+    }
+  }
+  if (expected === undefined) return;
+  assertRevision(expected, "--expect-revision");
+  if (evidence.length === 0) {
+    throw new Error(
+      `Refusing to promote ${digest}: nothing records which commit it was built from (no GIT_SHA in the task definition, no revision label or git-sha tag in the registry, no deploy record), so it cannot be shown to be built from ${expected}. Nothing was written.`,
+    );
+  }
+  const other = evidence.find((e) => !sameRevision(e.gitSha, expected));
+  if (other) {
+    throw new Error(
+      `Refusing to promote ${digest}: it was built from ${other.gitSha} (${other.source}), not from ${expected}, the commit the release points to. Deploy ${expected} to the source environment first. Nothing was written.`,
+    );
+  }
+}

@@ -8,6 +8,7 @@ import { resolveServiceOption, SERVICE_OPTION } from "../service-option";
 export const promoteCommand: CommandSpec = {
   summary: `promote the digest a service RUNS in --from (ECS) to --to: verify it is in the registry, write
 dist/deploy/<to>/<service>/image.json; only dev -> staging -> prod, one step at a time;
+--expect-revision refuses an image not built from that commit (ECS, registry and record must agree);
 --service defaults to the only service with a deploy chain`,
   options: {
     // Defaults to dev; usage shows it unbracketed, as the usual form of the command.
@@ -15,6 +16,7 @@ dist/deploy/<to>/<service>/image.json; only dev -> staging -> prod, one step at 
     to: { type: "string", placeholder: "staging" },
     service: SERVICE_OPTION,
     "expect-digest": { type: "string", placeholder: "sha256:..", optional: true },
+    "expect-revision": { type: "string", placeholder: "<git-sha>", optional: true },
     "dry-run": { type: "boolean", optional: true },
     emulator: { type: "boolean", optional: true },
     json: { type: "boolean", optional: true },
@@ -29,6 +31,7 @@ dist/deploy/<to>/<service>/image.json; only dev -> staging -> prod, one step at 
       service,
       repoRoot,
       expectDigest: args.values["expect-digest"],
+      expectRevision: args.values["expect-revision"],
       dryRun: args.flags.has("dry-run"),
       bytesRegistry: bytesRegistry(environ),
       environ,
