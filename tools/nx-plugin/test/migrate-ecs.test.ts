@@ -14,6 +14,7 @@ import {
   CreateServiceCommand,
   DeleteClusterCommand,
   DeleteServiceCommand,
+  DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
@@ -25,6 +26,8 @@ import { waitStable } from "../src/executors/apply/wait-stable";
 import { migrateAws } from "../src/executors/migrate/migrate";
 import { normalizeMigrateOptions } from "../src/executors/migrate/normalize-options";
 import { fetchLogLines } from "../src/executors/migrate/one-off-task";
+import { normalizeRunTaskOptions } from "../src/executors/run-task/normalize-options";
+import { runTaskAws } from "../src/executors/run-task/run-task-aws";
 import { awsClientConfig } from "../src/lib/aws";
 import { type MigrationRecord, writeJsonFile } from "../src/lib/deploy-files";
 import { StepLog } from "../src/lib/log";
@@ -219,6 +222,55 @@ describe("migrate and wait-stable against emulated ECS (moto)", () => {
     );
     const lines = await fetchLogLines(logs, td.taskDefinition ?? {}, "migrate", record.runId, log);
     expect(lines).toEqual(["migrate started", "migrate finished: 1 applied"]);
+  });
+
+  it("run-task: one task of the service's deployed task definition with the command, in its subnets and security groups", async () => {
+    const o = normalizeRunTaskOptions(
+      {
+        environment: "dev",
+        outputsFile: join(dir, "outputs.json"),
+        pollIntervalSeconds: 0.2,
+        timeoutSeconds: 60,
+        __overrides_unparsed__: ["node", "-e", "console.log('one-off')"],
+      },
+      dir,
+      "sample-service",
+    );
+    const run = await runTaskAws(o, { ...process.env, USER: "run-task-test" }, log);
+    expect(run.outcome).toMatchObject({ ok: true, exitCode: 0 });
+    const task = (await ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: [run.taskArn] })))
+      .tasks?.[0];
+    const deployed = (
+      await ecs.send(new DescribeServicesCommand({ cluster: clusterArn, services: [`${name}-svc`] }))
+    ).services?.[0];
+    expect(task?.taskDefinitionArn).toBe(deployed?.taskDefinition);
+    expect(task?.startedBy).toBe("nx-run-task/run-task-test");
+    expect(task?.overrides?.containerOverrides?.[0]).toMatchObject({
+      name: "app",
+      command: ["node", "-e", "console.log('one-off')"],
+    });
+    const eni = task?.attachments?.[0]?.details ?? [];
+    expect(eni).toContainEqual({ name: "subnetId", value: network.subnetId });
+  });
+
+  it("run-task refuses a service that is not deployed, before starting anything", async () => {
+    writeJsonFile(join(dir, "outputs-undeployed.json"), {
+      stacks: {
+        "service-sample-service-dev": {
+          cluster_arn: clusterArn,
+          service_name: `${name}-nope`,
+          container_name: "app",
+        },
+      },
+    });
+    const o = normalizeRunTaskOptions(
+      { environment: "dev", outputsFile: join(dir, "outputs-undeployed.json"), command: ["true"] },
+      dir,
+      "sample-service",
+    );
+    await expect(runTaskAws(o, process.env, log)).rejects.toThrow(
+      /sample-service has no ACTIVE ECS service .*-nope .*deploy it first\. Nothing was started\./,
+    );
   });
 
   it("names the missing stack output before anything changes", async () => {

@@ -5,8 +5,15 @@ const OPTIONS = { environments: ["local", "dev"], defaultEnvironment: "local" };
 describe("serviceTargets", () => {
   const targets = serviceTargets("apps/orders", { name: "orders", type: "web", migrations: true }, OPTIONS);
 
-  it("infers every chain target", () => {
-    expect(Object.keys(targets)).toEqual([...CHAIN_TARGETS]);
+  it("infers every chain target and the operations targets", () => {
+    expect(Object.keys(targets).filter((t) => t !== "run-task")).toEqual([...CHAIN_TARGETS]);
+    expect(targets["run-task"]).toMatchObject({
+      executor: "@platform/nx-plugin:run-task",
+      cache: false,
+      defaultConfiguration: "local",
+      configurations: { local: { environment: "local" }, dev: { environment: "dev" } },
+    });
+    expect(targets["run-task"].dependsOn).toBeUndefined();
   });
 
   it("gives every target after dockerize one configuration per environment and the default", () => {

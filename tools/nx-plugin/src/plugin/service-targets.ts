@@ -84,6 +84,12 @@ export function serviceTargets(
       options: service_,
       ...perEnvironment,
     },
+    "run-task": {
+      description: `A one-off task of the deployed ${service.name} (-c <env> -- <command>): AWS = RunTask of the ECS service's current task definition with the command, in its subnets and security groups, logs shown, fails unless exit 0; local = \`docker run --rm\` of a replica's image with its environment on the environment's network.`,
+      executor: "@platform/nx-plugin:run-task",
+      options: service_,
+      ...perEnvironment,
+    },
     deploy: {
       description: `The whole chain for ${service.name} (-c <env>, default ${options.defaultEnvironment}): build -> dockerize -> push -> migrate -> apply -> smoke, stopping at the first failure; prints what was deployed and, last, the URL.`,
       executor: "@platform/nx-plugin:summary",
