@@ -47,6 +47,11 @@ export interface EnvironmentStacksOptions {
   readonly environ?: NodeJS.ProcessEnv;
   /** Local env: let destroy delete the data volume. @default false */
   readonly allowDataDestroy?: boolean;
+  /**
+   * Repository whose apps/<name>/service.json files are the services (a test synthesizes a generated
+   * service from a scratch copy of the workspace). @default this checkout
+   */
+  readonly servicesRoot?: string;
 }
 
 /** A service the environment deploys, with the image its stack was synthesized with. */
@@ -80,7 +85,7 @@ export function defineEnvironmentStacks(app: App, options: EnvironmentStacksOpti
   const settings = settingsFromEnv(shared, environ);
   // Service definitions are source: read them from this checkout, not from PLATFORM_REPO_ROOT, which
   // may point at an isolated directory holding only deploy records (the integration tests do that).
-  const definitions = loadServiceDefinitions(findRepoRoot());
+  const definitions = loadServiceDefinitions(options.servicesRoot ?? findRepoRoot());
   assertServicesFitEnvironment(definitions, config, ENVIRONMENT_NAMES);
   const imageOf = (definition: ServiceDefinition, stackName: string): DeployedService => {
     const slot = serviceImageSlot(definition.name);

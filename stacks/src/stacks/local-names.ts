@@ -34,3 +34,16 @@ export function localUpstream(definition: ServiceDefinition): LocalProxyUpstream
     healthCheckPath: definition.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
   };
 }
+
+/**
+ * Where a web service is reached through the proxy, by the rule the AWS stacks use for the load
+ * balancer (`serviceUrl` of @platform/fargate-service): the proxy URL plus the literal prefix of the
+ * first path pattern (`/demo` of `["/demo", "/demo/*"]`); the catch-all and host-only routes give the
+ * proxy URL. The proxy forwards paths unchanged, so the chain's ready wait and smoke (`<url>/_ready`,
+ * `<url>/version`) reach this service and not the catch-all's.
+ */
+export function localServiceUrl(proxyUrl: string, definition: ServiceDefinition): string {
+  const first = definition.route?.pathPatterns?.[0];
+  const prefix = first?.split(/[*?]/)[0].replace(/\/+$/, "") ?? "";
+  return `${proxyUrl}${prefix}`;
+}

@@ -12,7 +12,7 @@ import { Fn, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { ImageInput } from "../image-input";
 import { LOCAL_DB_PASSWORD_VARIABLE, localEnvironmentDir } from "./local-data-stack";
-import { localNetworkName, localPostgresName, localUpstream } from "./local-names";
+import { localNetworkName, localPostgresName, localServiceUrl, localUpstream } from "./local-names";
 
 export interface LocalServiceStackProps {
   readonly config: LocalEnvironmentConfig;
@@ -91,7 +91,9 @@ export class LocalServiceStack extends TerraformStack {
     });
 
     // A worker has no URL: the empty string says so (as on AWS).
-    new TerraformOutput(this, "service_url", { value: web ? props.proxyUrl : "" });
+    new TerraformOutput(this, "service_url", {
+      value: web ? localServiceUrl(props.proxyUrl, definition) : "",
+    });
     new TerraformOutput(this, "image", { value: this.service.imageReference });
     new TerraformOutput(this, "container_names", { value: this.service.containerNames });
   }
