@@ -268,6 +268,65 @@ describe("local environment end to end (README command (1), redeploys, migration
     ).toBe(replicasBefore);
   });
 
+  it("run-task -c local: a one-off container with a replica's environment (the app login); the command's exit code decides", async () => {
+    need(v2, "redeploy");
+    const query =
+      'const { Client } = require("pg"); const c = new Client(); c.connect()' +
+      '.then(() => c.query("select current_user as role, count(*)::int as posts from posts"))' +
+      '.then((r) => { console.log("run-task: " + JSON.stringify(r.rows[0])); return c.end(); })';
+    const ok = await nx(
+      repo.dir,
+      ["run", "sample-service:run-task", "-c", "local", "--outputStyle=static", "--", "node", "-e", query],
+      nxLog,
+    );
+    if (ok.code !== 0) throw new Error(failedMessage("nx run sample-service:run-task -c local", ok));
+    expect(ok.output).toMatch(/run-task: \{"role":"sample_service_app","posts":[1-9]\d*\}/);
+
+    const failing = await nx(
+      repo.dir,
+      [
+        "run",
+        "sample-service:run-task",
+        "-c",
+        "local",
+        "--outputStyle=static",
+        "--",
+        "node",
+        "-e",
+        "process.exit(3)",
+      ],
+      nxLog,
+    );
+    expect(failing.code).not.toBe(0);
+    expect(failing.output).toContain("The one-off task of sample-service exited 3.");
+  });
+
+  it("a service made by the generator deploys through the same chain and answers under its path", async () => {
+    const current = need(v2, "redeploy");
+    const generated = await nx(
+      repo.dir,
+      [
+        "g",
+        "@platform/nx-plugin:service",
+        "demo-api",
+        "--type",
+        "web",
+        "--path",
+        "/demo",
+        "--no-interactive",
+      ],
+      nxLog,
+    );
+    if (generated.code !== 0)
+      throw new Error(failedMessage("nx g @platform/nx-plugin:service demo-api", generated));
+    const sha = repo.commit("nx g @platform/nx-plugin:service demo-api --type web --path /demo");
+    const run = await nx(repo.dir, ["run", "demo-api:deploy", "-c", "local", "--outputStyle=static"], nxLog);
+    if (run.code !== 0) throw new Error(failedMessage("nx run demo-api:deploy -c local", run));
+    expect(await versionOf(`${current.url}/demo`)).toMatchObject({ gitSha: sha });
+    // The catch-all service still answers everything else, unchanged.
+    expect(await versionOf(current.url)).toMatchObject(current.build);
+  });
+
   it("stacks:destroy -c local removes the containers and the network and keeps the data volume", async () => {
     const { outputs } = need(v2, "redeploy");
     const containers = await containersOn(outputs.networkName);

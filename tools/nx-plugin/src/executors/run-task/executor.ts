@@ -8,13 +8,29 @@ import { normalizeRunTaskOptions, type RunTaskExecutorOptions } from "./normaliz
 import { runTaskAws } from "./run-task-aws";
 import { runTaskLocal } from "./run-task-local";
 
+/**
+ * The words after `--` exactly as typed: Nx also parses them into options (`-c "select 1"` becomes
+ * `c`), which loses their order and form, but keeps the raw list on the task's overrides.
+ */
+function wordsAfterDashes(context: ExecutorContext): readonly string[] | undefined {
+  const task = Object.values(context.taskGraph?.tasks ?? {}).find(
+    (t) => t.target.project === context.projectName && t.target.target === context.targetName,
+  );
+  const words: unknown = task?.overrides?.__overrides_unparsed__;
+  return Array.isArray(words) && words.every((w) => typeof w === "string") ? words : undefined;
+}
+
 /** `nx run <service>:run-task -c <env> -- <command>`: one-off task, its logs, fails unless it exits 0. */
 export default async function runTaskExecutor(
   options: RunTaskExecutorOptions,
   context: ExecutorContext,
 ): Promise<ExecutorResult> {
   return reportFailure(`run-task ${options.environment ?? ""}`.trim(), async () => {
-    const o = normalizeRunTaskOptions(options, context.root, context.projectName);
+    const o = normalizeRunTaskOptions(
+      { ...options, __overrides_unparsed__: wordsAfterDashes(context) },
+      context.root,
+      context.projectName,
+    );
     const log = new StepLog(`run-task ${o.environment} ${o.service}`);
     const exitCode = await withInterrupt(async (signal) => {
       if (environmentKind(o.environment) === "local")

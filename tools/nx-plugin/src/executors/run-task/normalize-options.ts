@@ -14,7 +14,7 @@ export interface RunTaskExecutorOptions {
   readonly outputsFile?: string;
   readonly timeoutSeconds?: number;
   readonly pollIntervalSeconds?: number;
-  /** Set by Nx: the words after `--`. */
+  /** The words after `--`, as the executor reads them from the task (Nx parses them into options too). */
   readonly __overrides_unparsed__?: readonly string[];
 }
 
