@@ -179,6 +179,7 @@ describe("endpoint override", () => {
       "desired_count",
       "enable_ecs_managed_tags",
       "health_check_grace_period_seconds",
+      "alarms",
     ]);
     expect(resourcesOf(real[WEB], "aws_ecs_service")[0].lifecycle.ignore_changes).toEqual([
       "availability_zone_rebalancing",
@@ -299,6 +300,34 @@ describe("platform stack", () => {
       expect(resourcesOf(json[service], "aws_ecs_cluster")).toEqual([]);
       expect(resourcesOf(json[service], "aws_lb")).toEqual([]);
     }
+  });
+
+  it("holds the environment's alarm topic, encrypted; every service alarm of prod notifies it", () => {
+    expect(resourcesOf(platform, "aws_sns_topic")).toEqual([
+      expect.objectContaining({ name: "dev-alarms", kms_master_key_id: "alias/aws/sns" }),
+    ]);
+    const prod = synthEnv("prod").json;
+    const topicOutput = tf("local.platform_outputs.alarm_topic_arn");
+    const web = resourcesOf(prod["service-sample-service-prod"], "aws_cloudwatch_metric_alarm");
+    expect(web.map((a) => a.alarm_name).sort()).toEqual([
+      "prod-sample-service-cpu",
+      "prod-sample-service-elb-5xx",
+      "prod-sample-service-memory",
+      "prod-sample-service-p95-response-time",
+      "prod-sample-service-target-5xx",
+      "prod-sample-service-unhealthy-hosts",
+    ]);
+    for (const alarm of web) expect(alarm.alarm_actions).toEqual([topicOutput]);
+    expect(resourcesOf(prod["service-sample-service-prod"], "aws_ecs_service")[0].alarms).toEqual({
+      alarm_names: ["prod-sample-service-target-5xx", "prod-sample-service-unhealthy-hosts"],
+      enable: true,
+      rollback: true,
+    });
+    const worker = resourcesOf(prod["service-post-worker-prod"], "aws_cloudwatch_metric_alarm");
+    expect(worker.map((a) => a.alarm_name).sort()).toEqual([
+      "prod-post-worker-cpu",
+      "prod-post-worker-memory",
+    ]);
   });
 
   it("answers 404 on the listener until a service's rule matches", () => {

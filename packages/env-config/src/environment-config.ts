@@ -174,6 +174,22 @@ const awsSchema = z
         error: "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
       })
       .optional(),
+    /**
+     * Every service's CloudWatch alarms notify the SNS topic `<env>-alarms` (platform stack); these
+     * addresses are subscribed to it. The deployment alarms roll a bad version back either way.
+     * @default { emails: [] }
+     */
+    alarms: z
+      .strictObject({
+        emails: z
+          .array(
+            z.string({ error: "must be a string" }).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, {
+              error: "must be an e-mail address",
+            }),
+          )
+          .default([]),
+      })
+      .default({ emails: [] }),
     tags: tags.default({}),
   })
   .superRefine((c, ctx) => {

@@ -1,3 +1,4 @@
+export { AlarmTopic, type AlarmTopicProps } from "./alarm-topic/alarm-topic";
 export {
   type ContainerHealthCheck,
   type ContainerImage,
@@ -48,6 +49,11 @@ export {
   MigrationTask,
   type MigrationTaskProps,
 } from "./migration-task/migration-task";
+export {
+  ServiceAlarms,
+  type ServiceAlarmsOptions,
+  type ServiceAlarmsProps,
+} from "./service-alarms/service-alarms";
 export {
   MAX_TASKS_PER_SERVICE,
   ServiceAutoscaling,

@@ -20,6 +20,7 @@ export const AWS_SERVICES_USED = [
   "rds",
   "s3",
   "secretsmanager",
+  "sns",
   "ssm",
   "sts",
 ] as const;
@@ -42,6 +43,7 @@ const RESOURCE_PREFIX_SERVICE: ReadonlyArray<readonly [string, AwsService]> = [
   ["aws_s3_", "s3"],
   ["aws_secretsmanager_", "secretsmanager"],
   ["aws_ssm_", "ssm"],
+  ["aws_sns_", "sns"],
   ["aws_dynamodb_", "dynamodb"],
   ["aws_caller_identity", "sts"],
   ["aws_vpc", "ec2"],

@@ -1,6 +1,6 @@
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import type { AwsEnvironmentConfig } from "@platform/env-config";
-import { SharedLoadBalancer } from "@platform/fargate-service";
+import { AlarmTopic, SharedLoadBalancer } from "@platform/fargate-service";
 import type { Construct } from "constructs";
 import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
 import { networkPlaceholders, type PlatformLoadBalancerOutputs, type PlatformOutputs } from "./stack-outputs";
@@ -17,12 +17,15 @@ export interface PlatformStackProps extends Omit<AwsLayerStackProps, "region"> {
 }
 
 /**
- * `platform-<env>`: what the services of an environment share, the ECS cluster (named `<env>`) and
+ * `platform-<env>`: what the services of an environment share, the ECS cluster (named `<env>`), the
+ * alarm topic, and
  * one application load balancer (`<env>`) whose listener answers 404 until a web service's stack adds
  * its rule. Applied with the foundation, so the migrate step has a cluster before any service exists.
  */
 export class PlatformStack extends AwsLayerStack {
   public readonly cluster: EcsCluster;
+  /** `<env>-alarms`: every service's alarms notify it. */
+  public readonly alarmTopic: AlarmTopic;
   /** Undefined when the environment has no web service. */
   public readonly loadBalancer?: SharedLoadBalancer;
 
@@ -38,7 +41,15 @@ export class PlatformStack extends AwsLayerStack {
       name: config.name,
       setting: [{ name: "containerInsights", value: "enabled" }],
     });
-    this.exportOutputs<PlatformOutputs>({ cluster_arn: this.cluster.arn, cluster_name: this.cluster.name });
+    this.alarmTopic = new AlarmTopic(this, "alarm-topic", {
+      name: `${config.name}-alarms`,
+      emailEndpoints: config.alarms.emails,
+    });
+    this.exportOutputs<PlatformOutputs>({
+      cluster_arn: this.cluster.arn,
+      cluster_name: this.cluster.name,
+      alarm_topic_arn: this.alarmTopic.arn,
+    });
     if (props.loadBalancer === false) return;
 
     this.loadBalancer = new SharedLoadBalancer(this, "load-balancer", {

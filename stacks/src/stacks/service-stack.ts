@@ -155,6 +155,7 @@ export class ServiceStack extends AwsLayerStack {
       memoryMiB: size.memoryMiB,
       desiredCount: size.desiredCount,
       autoscaling: size.autoscaling,
+      alarms: { topicArn: Token.asString(platform.alarm_topic_arn) },
       migrationCommand: service.migrationCommand,
       logRetentionDays: config.logRetentionDays,
       environment: { ...service.environment, ...connection },

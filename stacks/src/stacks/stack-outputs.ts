@@ -100,6 +100,8 @@ export function databaseCredentialPlaceholders(region: string, owner: string): O
 export interface PlatformOutputs extends OutputValues {
   cluster_arn: string;
   cluster_name: string;
+  /** SNS topic every service alarm notifies. */
+  alarm_topic_arn: string;
 }
 
 export interface PlatformLoadBalancerOutputs extends OutputValues {
@@ -113,6 +115,7 @@ export function platformPlaceholders(region: string, env: string): PlatformOutpu
   return {
     cluster_arn: `arn:aws:ecs:${region}:${PLACEHOLDER_ACCOUNT}:cluster/${env}`,
     cluster_name: env,
+    alarm_topic_arn: `arn:aws:sns:${region}:${PLACEHOLDER_ACCOUNT}:${env}-alarms`,
   };
 }
 

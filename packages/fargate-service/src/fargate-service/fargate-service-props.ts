@@ -4,6 +4,7 @@ import type {
   ContainerSecret,
 } from "../container-definition/container-definition";
 import type { LoadBalancerOptions } from "../load-balancer/load-balancer";
+import type { ServiceAlarmsOptions } from "../service-alarms/service-alarms";
 import type { ServiceAutoscalingOptions } from "../service-autoscaling/service-autoscaling";
 import type { CpuArchitecture } from "../task-definition/task-definition";
 import type { ServiceIngress } from "./service-ingress";
@@ -155,6 +156,13 @@ export interface FargateServiceProps extends LoadBalancerOptions {
    * @default undefined (fixed desiredCount)
    */
   readonly autoscaling?: ServiceAutoscalingOptions;
+  /**
+   * CloudWatch alarms of the service (CPU, memory; with a load balancer also target 5xx, load
+   * balancer 5xx, unhealthy hosts, p95 response time). The target 5xx and unhealthy-host alarms are
+   * the deployment's `alarms`: a version that trips them during its rollout is rolled back.
+   * @default undefined - no alarms; the circuit breaker alone guards deployments
+   */
+  readonly alarms?: ServiceAlarmsOptions;
   /**
    * Lower limit of running healthy tasks during a deployment, percent 0..100.
    * @default 100

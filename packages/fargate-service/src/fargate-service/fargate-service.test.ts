@@ -314,6 +314,26 @@ describe("FargateService defaults", () => {
 });
 
 describe("FargateService props that change behaviour", () => {
+  it("alarms: the target 5xx and unhealthy-host alarms roll a deployment back; the service waits for them", () => {
+    const s = synth({ alarms: { topicArn: "arn:aws:sns:eu-west-1:123456789012:dev-alarms" } });
+    const service = s.one("aws_ecs_service");
+    expect(service.alarms).toEqual({
+      alarm_names: ["web-target-5xx", "web-unhealthy-hosts"],
+      enable: true,
+      rollback: true,
+    });
+    expect(service.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^aws_cloudwatch_metric_alarm\./)]),
+    );
+    expect(s.all("aws_cloudwatch_metric_alarm")).toHaveLength(6);
+  });
+
+  it("no alarms: no alarms block, the circuit breaker alone", () => {
+    const service = synth().one("aws_ecs_service");
+    expect(service.alarms).toBeUndefined();
+    expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+  });
+
   it("certificateArn: HTTPS on 443 with a modern TLS policy, 80 redirects, 443 opened", () => {
     const s = synth({ certificateArn: CERT });
     const https = s.all("aws_lb_listener").find((l) => l.port === 443);

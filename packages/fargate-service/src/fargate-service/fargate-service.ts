@@ -13,6 +13,7 @@ import { imageUri, renderContainerDefinitions } from "../container-definition/co
 import { addTaskEgress } from "../egress/egress";
 import type { LoadBalancer } from "../load-balancer/load-balancer";
 import { MigrationTask } from "../migration-task/migration-task";
+import { ServiceAlarms } from "../service-alarms/service-alarms";
 import { ServiceAutoscaling } from "../service-autoscaling/service-autoscaling";
 import type { SharedLoadBalancerTarget } from "../shared-load-balancer-target/shared-load-balancer-target";
 import { createFargateTaskDefinition } from "../task-definition/task-definition";
@@ -87,6 +88,8 @@ export class FargateService extends Construct {
   /** The application's AWS identity; attach policies for what the application calls. */
   public readonly taskRole: IamRole;
   public readonly autoscaling?: ServiceAutoscaling;
+  /** The service's CloudWatch alarms, when `alarms` was given. */
+  public readonly alarms?: ServiceAlarms;
   public readonly containerName: string;
   /** Undefined with ingress kind "none" (no port mapping). */
   public readonly containerPort?: number;
@@ -218,6 +221,21 @@ export class FargateService extends Construct {
       this.url = lb.url;
     }
 
+    // Before the service: ECS checks that its deployment alarms exist.
+    if (props.alarms) {
+      this.alarms = new ServiceAlarms(this, "alarms", {
+        ...props.alarms,
+        name: props.name,
+        clusterName: this.cluster.name,
+        serviceName: props.name,
+        ...(lb && {
+          loadBalancerArnSuffix: lb.loadBalancerArnSuffix,
+          targetGroupArnSuffix: lb.targetGroup.arnSuffix,
+        }),
+      });
+    }
+    const deploymentAlarms = this.alarms?.deploymentAlarmNames ?? [];
+
     const ignoreChanges = [
       // Not set here; moto never reports it back, which shows a perpetual diff otherwise.
       "availability_zone_rebalancing",
@@ -236,6 +254,9 @@ export class FargateService extends Construct {
       deploymentMinimumHealthyPercent: p.minimumHealthyPercent,
       deploymentMaximumPercent: p.maximumPercent,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      ...(deploymentAlarms.length > 0 && {
+        alarms: { alarmNames: [...deploymentAlarms], enable: true, rollback: true },
+      }),
       networkConfiguration: {
         subnets: asList(props.network.privateSubnetIds),
         securityGroups: [this.serviceSecurityGroup.id],
@@ -251,7 +272,7 @@ export class FargateService extends Construct {
           },
         ],
         // The target group must be attached to the ALB (listener or rule) before ECS uses it.
-        dependsOn: [lb.attachedBy],
+        dependsOn: [lb.attachedBy, ...Object.values(this.alarms?.alarms ?? {})],
       }),
       waitForSteadyState: props.waitForSteadyState ?? false,
       propagateTags: "SERVICE",

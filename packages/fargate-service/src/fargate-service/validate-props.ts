@@ -6,6 +6,7 @@ import {
 } from "../container-definition/container-definition";
 import { validateFargateSize } from "../fargate-sizing/fargate-sizing";
 import { DEFAULT_MIGRATION_COMMAND } from "../migration-task/migration-task";
+import { resolveAlarmOptions } from "../service-alarms/service-alarms";
 import { resolveAutoscalingOptions } from "../service-autoscaling/service-autoscaling";
 import { CPU_ARCHITECTURES, type CpuArchitecture } from "../task-definition/task-definition";
 import { PropErrors } from "../validation/validation";
@@ -120,6 +121,8 @@ export function validateFargateServiceProps(props: FargateServiceProps): Validat
 
   const stopTimeoutSeconds = errors.integer("stopTimeoutSeconds", props.stopTimeoutSeconds ?? 30, 2, 120);
   const logRetentionDays = errors.oneOf("logRetentionDays", props.logRetentionDays ?? 30, LOG_RETENTION_DAYS);
+
+  if (props.alarms) resolveAlarmOptions(props.alarms, errors, "alarms.");
 
   let desiredCount: number;
   if (props.autoscaling) {

@@ -15,6 +15,14 @@ export class PropErrors {
     return value;
   }
 
+  /** A finite number from `min` to `max` (fractions allowed). */
+  number(prop: string, value: number, min: number, max: number): number {
+    if (!Number.isFinite(value) || value < min || value > max) {
+      this.fail(prop, `${value} is invalid: use a number from ${min} to ${max}`);
+    }
+    return value;
+  }
+
   oneOf<T extends string | number>(prop: string, value: T, allowed: readonly T[]): T {
     if (!allowed.includes(value))
       this.fail(prop, `${JSON.stringify(value)} is invalid; allowed: ${allowed.join(", ")}`);
