@@ -561,18 +561,36 @@ describe("prod differs from dev only by config", () => {
   const dev = synthEnv("dev").json;
   const prod = synthEnv("prod").json;
 
-  it("has the same resource types in every layer", () => {
-    for (const layer of [
-      "network",
-      "database",
-      "platform",
-      "service-sample-service",
-      "service-post-worker",
-    ]) {
+  it("has the same resource types in every layer, plus the load balancer's access-log bucket (config)", () => {
+    for (const layer of ["network", "database", "service-sample-service", "service-post-worker"]) {
       expect(Object.keys(prod[`${layer}-prod`].resource).sort()).toEqual(
         Object.keys(dev[`${layer}-dev`].resource).sort(),
       );
     }
+    const extra = Object.keys(prod["platform-prod"].resource).filter(
+      (t) => !(t in dev["platform-dev"].resource),
+    );
+    expect(extra.sort()).toEqual([
+      "aws_s3_bucket",
+      "aws_s3_bucket_lifecycle_configuration",
+      "aws_s3_bucket_ownership_controls",
+      "aws_s3_bucket_policy",
+      "aws_s3_bucket_public_access_block",
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "aws_s3_bucket_versioning",
+    ]);
+  });
+
+  it("protects the prod load balancer from deletion and logs its requests; dev neither", () => {
+    const prodLb = resourcesOf(prod["platform-prod"], "aws_lb")[0];
+    expect(prodLb).toMatchObject({ enable_deletion_protection: true, drop_invalid_header_fields: true });
+    expect(prodLb.access_logs).toMatchObject({ prefix: "prod", enabled: true });
+    expect(
+      resourcesOf(prod["platform-prod"], "aws_s3_bucket_lifecycle_configuration")[0].rule[0].expiration,
+    ).toEqual([{ days: 90 }]);
+    const devLb = resourcesOf(dev["platform-dev"], "aws_lb")[0];
+    expect(devLb.enable_deletion_protection).toBe(false);
+    expect(devLb.access_logs).toBeUndefined();
   });
 
   it("runs a NAT gateway per AZ in prod (3) and a single one in dev", () => {

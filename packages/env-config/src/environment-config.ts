@@ -175,6 +175,17 @@ const awsSchema = z
       })
       .optional(),
     /**
+     * The shared load balancer: deletion protection, and access logs to an encrypted, private S3
+     * bucket kept `accessLogRetentionDays` (unset: no access logs).
+     * @default { deletionProtection: false }
+     */
+    loadBalancer: z
+      .strictObject({
+        deletionProtection: z.boolean({ error: "must be true or false" }).default(false),
+        accessLogRetentionDays: intRange(1, 3650).optional(),
+      })
+      .default({ deletionProtection: false }),
+    /**
      * Every service's CloudWatch alarms notify the SNS topic `<env>-alarms` (platform stack); these
      * addresses are subscribed to it. The deployment alarms roll a bad version back either way.
      * @default { emails: [] }

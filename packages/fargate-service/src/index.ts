@@ -45,6 +45,11 @@ export {
   type LoadBalancerProps,
 } from "./load-balancer/load-balancer";
 export {
+  type AccessLogDestination,
+  LoadBalancerLogBucket,
+  type LoadBalancerLogBucketProps,
+} from "./load-balancer-log-bucket/load-balancer-log-bucket";
+export {
   DEFAULT_MIGRATION_COMMAND,
   MigrationTask,
   type MigrationTaskProps,

@@ -61,6 +61,8 @@ const RESOURCE_PREFIX_SERVICE: ReadonlyArray<readonly [string, AwsService]> = [
   ["aws_region", "ec2"],
   // No API call (the partition comes from the provider config); mapped so every type is accounted for.
   ["aws_partition", "sts"],
+  // A table in the provider (the region's ELB account), no API call.
+  ["aws_elb_service_account", "elbv2"],
 ];
 
 /** The provider endpoint key an `aws_*` resource or data source type talks to, if known. */

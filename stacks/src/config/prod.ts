@@ -32,6 +32,7 @@ export const prod = {
     deletionProtection: true,
     backupRetentionDays: 30,
   },
+  loadBalancer: { deletionProtection: true, accessLogRetentionDays: 90 },
   logRetentionDays: 365,
   tags: { CostCenter: "platform-prod" },
 } satisfies AwsEnvironmentConfigInput;

@@ -21,6 +21,7 @@ export const staging = {
     deletionProtection: true,
     backupRetentionDays: 7,
   },
+  loadBalancer: { deletionProtection: true, accessLogRetentionDays: 30 },
   logRetentionDays: 30,
   tags: { CostCenter: "platform-staging" },
 } satisfies AwsEnvironmentConfigInput;

@@ -1,6 +1,6 @@
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import type { AwsEnvironmentConfig } from "@platform/env-config";
-import { AlarmTopic, SharedLoadBalancer } from "@platform/fargate-service";
+import { AlarmTopic, LoadBalancerLogBucket, SharedLoadBalancer } from "@platform/fargate-service";
 import type { Construct } from "constructs";
 import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
 import { networkPlaceholders, type PlatformLoadBalancerOutputs, type PlatformOutputs } from "./stack-outputs";
@@ -60,6 +60,13 @@ export class PlatformStack extends AwsLayerStack {
         privateSubnetIds: network.private_subnet_ids,
       },
       certificateArn: config.certificateArn,
+      loadBalancerDeletionProtection: config.loadBalancer.deletionProtection,
+      ...(config.loadBalancer.accessLogRetentionDays !== undefined && {
+        accessLogs: new LoadBalancerLogBucket(this, "access-logs", {
+          bucketPrefix: `${config.name}-alb-logs-`,
+          retentionDays: config.loadBalancer.accessLogRetentionDays,
+        }),
+      }),
     });
     const lb = this.loadBalancer;
     this.exportOutputs<PlatformLoadBalancerOutputs>({

@@ -5,6 +5,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { ServiceNetwork } from "../fargate-service/fargate-service-props";
+import type { AccessLogDestination } from "../load-balancer-log-bucket/load-balancer-log-bucket";
 import type {
   ListenerRuleOptions,
   SharedLoadBalancerIngress,
@@ -46,6 +47,17 @@ export interface ApplicationLoadBalancerOptions {
    * @default false
    */
   readonly loadBalancerDeletionProtection?: boolean;
+  /**
+   * Where the ALB writes its access logs (a {@link LoadBalancerLogBucket}); the ALB is created after
+   * the bucket admits it.
+   * @default undefined - no access logs
+   */
+  readonly accessLogs?: AccessLogDestination;
+  /**
+   * Key prefix of the access logs in the bucket (several load balancers can share one bucket).
+   * @default the load balancer's name
+   */
+  readonly accessLogPrefix?: string;
 }
 
 /** The option names of ApplicationLoadBalancerOptions (e.g. to refuse them where there is no ALB). */
@@ -56,6 +68,8 @@ export const APPLICATION_LOAD_BALANCER_OPTION_NAMES = [
   "loadBalancerIngressCidrs",
   "idleTimeoutSeconds",
   "loadBalancerDeletionProtection",
+  "accessLogs",
+  "accessLogPrefix",
 ] as const satisfies readonly (keyof ApplicationLoadBalancerOptions)[];
 
 export interface ResolvedApplicationLoadBalancerOptions {
@@ -65,6 +79,8 @@ export interface ResolvedApplicationLoadBalancerOptions {
   readonly ingressCidrs: readonly string[];
   readonly idleTimeoutSeconds: number;
   readonly deletionProtection: boolean;
+  readonly accessLogs?: AccessLogDestination;
+  readonly accessLogPrefix?: string;
 }
 
 /** Validates the ALB options (errors name the option and what is allowed) and applies defaults. */
@@ -80,6 +96,8 @@ export function resolveApplicationLoadBalancerOptions(
       "use an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
     );
   }
+  if (options.accessLogPrefix !== undefined && options.accessLogs === undefined)
+    errors.fail("accessLogPrefix", "is set but accessLogs is not (no access logs)");
   if (options.sslPolicy !== undefined) {
     if (options.certificateArn === undefined)
       errors.fail("sslPolicy", "is set but certificateArn is not (no HTTPS listener)");
@@ -108,6 +126,16 @@ export function resolveApplicationLoadBalancerOptions(
     ingressCidrs,
     idleTimeoutSeconds: errors.integer("idleTimeoutSeconds", options.idleTimeoutSeconds ?? 60, 1, 4000),
     deletionProtection: options.loadBalancerDeletionProtection ?? false,
+    accessLogs: options.accessLogs,
+    accessLogPrefix:
+      options.accessLogPrefix === undefined
+        ? undefined
+        : errors.pattern(
+            "accessLogPrefix",
+            options.accessLogPrefix,
+            /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+            "use an S3 key prefix without leading or trailing / (AWSLogs is appended)",
+          ),
   };
 }
 
@@ -172,6 +200,11 @@ export function createApplicationLoadBalancer(
     dropInvalidHeaderFields: true,
     idleTimeout: o.idleTimeoutSeconds,
     enableDeletionProtection: o.deletionProtection,
+    ...(o.accessLogs && {
+      accessLogs: { bucket: o.accessLogs.bucketName, prefix: o.accessLogPrefix ?? props.name, enabled: true },
+      // ELB checks at creation that it may write to the bucket.
+      dependsOn: [o.accessLogs.writeAccess],
+    }),
     tags: props.tags,
   });
 
