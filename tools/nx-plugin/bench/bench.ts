@@ -114,8 +114,10 @@ async function main() {
     console.log(
       `\nnx affected -t deploy -c dev, README.md changed: ${noop.seconds.toFixed(1)} s, ${ran} project(s) deployed${noop.code ? " (FAILED)" : ""}`,
     );
-    const skippedLines = (output: string) => output.match(/^\[\S+\] unchanged since \S+, skipped$/gm) ?? [];
-    const plannedLines = (output: string) => output.match(/^\[\S+\] planning: .*$/gm) ?? [];
+    // `--outputStyle=stream` prefixes each line of a task with "<project>: " when several run.
+    const skippedLines = (output: string) =>
+      output.match(/^(?:[\w-]+: )?\[\S+\] unchanged since \S+, skipped$/gm) ?? [];
+    const plannedLines = (output: string) => output.match(/^(?:[\w-]+: )?\[\S+\] planning: .*$/gm) ?? [];
     for (const [label, run] of [
       ["nx run-many -t deploy -p tag:layer -c dev, nothing changed", layers],
       ["nx affected -t deploy -c dev, packages/network changed (same JSON)", networkChange],

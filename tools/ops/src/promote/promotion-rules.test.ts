@@ -138,6 +138,15 @@ describe("assertProvenance", () => {
       /--expect-revision must be a git commit sha/,
     );
   });
+  it("accepts a dirty build whose records agree, but never as the release commit", () => {
+    const dirty = [
+      { source: "dev ECS task definition", gitSha: `${sha}-dirty` },
+      { source: "dev deploy record", gitSha: `${sha.slice(0, 7)}-dirty` },
+    ];
+    expect(() => assertProvenance(DIGEST, dirty, undefined)).not.toThrow();
+    expect(() => assertProvenance(DIGEST, [ecs, dirty[1]], undefined)).toThrow(/recorded origins disagree/);
+    expect(() => assertProvenance(DIGEST, dirty, sha)).toThrow(/built from .*-dirty/);
+  });
   it("never matches a dirty build", () => {
     expect(sameRevision(`${sha}-dirty`, sha)).toBe(false);
     expect(sameRevision("012345", sha)).toBe(false);

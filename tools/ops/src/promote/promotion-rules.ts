@@ -105,6 +105,16 @@ export function sameRevision(a: string, b: string): boolean {
 }
 
 /**
+ * Two records name the same build: the same commit, and both or neither from a dirty work tree. A
+ * `-dirty` image can still be promoted between environments (its records agree), never as a release.
+ */
+export function sameBuild(a: string, b: string): boolean {
+  const dirty = /-dirty$/;
+  if (dirty.test(a) !== dirty.test(b)) return false;
+  return sameRevision(a.replace(dirty, ""), b.replace(dirty, ""));
+}
+
+/**
  * Refuses to promote `digest` when the places that record its commit disagree, or, with `expected`
  * (the commit a release tag points to), when none records it or any names another commit. Runs before
  * anything is written.
@@ -116,7 +126,7 @@ export function assertProvenance(
 ): void {
   const described = evidence.map((e) => `${e.gitSha} (${e.source})`).join(", ");
   for (const e of evidence.slice(1)) {
-    if (!sameRevision(e.gitSha, evidence[0].gitSha)) {
+    if (!sameBuild(e.gitSha, evidence[0].gitSha)) {
       throw new Error(
         `Refusing to promote ${digest}: its recorded origins disagree: ${described}. Nothing was written.`,
       );
