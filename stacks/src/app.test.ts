@@ -571,6 +571,9 @@ describe("prod differs from dev only by config", () => {
       (t) => !(t in dev["platform-dev"].resource),
     );
     expect(extra.sort()).toEqual([
+      "aws_acm_certificate",
+      "aws_acm_certificate_validation",
+      "aws_route53_record",
       "aws_s3_bucket",
       "aws_s3_bucket_lifecycle_configuration",
       "aws_s3_bucket_ownership_controls",
@@ -591,6 +594,53 @@ describe("prod differs from dev only by config", () => {
     const devLb = resourcesOf(dev["platform-dev"], "aws_lb")[0];
     expect(devLb.enable_deletion_protection).toBe(false);
     expect(devLb.access_logs).toBeUndefined();
+  });
+
+  it("serves prod over HTTPS by name: a DNS-validated certificate, a 443 listener, 80 only redirecting", () => {
+    const platform = prod["platform-prod"];
+    expect(platform.data.aws_route53_zone).toEqual({
+      zone: expect.objectContaining({ name: "example.com", private_zone: false }),
+    });
+    expect(resourcesOf(platform, "aws_acm_certificate")).toEqual([
+      expect.objectContaining({ domain_name: "app.example.com", validation_method: "DNS" }),
+    ]);
+    const records = resourcesOf(platform, "aws_route53_record");
+    expect(records.map((r) => r.type ?? "")).toEqual(["A", "${each.value.resource_record_type}"]);
+    expect(records[0]).toMatchObject({ name: "app.example.com", alias: { evaluate_target_health: true } });
+    const listeners = resourcesOf(platform, "aws_lb_listener");
+    const https = listeners.find((l) => l.port === 443);
+    const http = listeners.find((l) => l.port === 80);
+    expect(listeners).toHaveLength(2);
+    expect(https).toMatchObject({ protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+    expect(https?.certificate_arn).toMatch(/aws_acm_certificate_validation\.\S+\.certificate_arn/);
+    expect(http?.default_action).toEqual([
+      expect.objectContaining({
+        type: "redirect",
+        redirect: expect.objectContaining({ port: "443", protocol: "HTTPS", status_code: "HTTP_301" }),
+      }),
+    ]);
+    expect(resourcesOf(dev["platform-dev"], "aws_lb_listener").map((l) => l.port)).toEqual([80]);
+  });
+
+  it("takes the hosted zone by id when the config names it, with no lookup", () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "stacks-test-")) });
+    const staging = loadEnvironmentConfig("staging");
+    if (staging.kind !== "aws") throw new Error("staging must be an AWS environment");
+    const shared = loadSharedConfig();
+    const settings = settingsFromEnv(shared, { PLATFORM_LOCAL_STATE_DIR: "/tmp/platform-test-state" });
+    const image = { digest: DIGEST_A, source: "test", placeholder: false };
+    const stacks = defineAwsStacks(
+      app,
+      { ...staging, dns: { zoneName: "staging.example.com", hostedZoneId: "Z0ABC" } },
+      shared,
+      settings,
+      loadServiceDefinitions(settings.repoRoot).map((definition) => ({ definition, image })),
+    );
+    const platform = JSON.parse(
+      Testing.synth(stacks.find((x) => x.node.id === "platform-staging") as never),
+    ) as TfJson;
+    expect(platform.data?.aws_route53_zone).toBeUndefined();
+    expect(resourcesOf(platform, "aws_route53_record").map((r) => r.zone_id)).toEqual(["Z0ABC", "Z0ABC"]);
   });
 
   it("runs a NAT gateway per AZ in prod (3) and a single one in dev", () => {

@@ -212,8 +212,25 @@ describe("parseEnvironmentConfig", () => {
 
   it("requires a certificate when a domain is set", () => {
     expect(errorOf((c) => Object.assign(c, { domain: "app.example.com" }))).toMatch(
-      /certificateArn: is required when domain is set/,
+      /certificateArn: or dns is required when domain is set/,
     );
+  });
+
+  it("requires a domain with dns, and one in its zone", () => {
+    expect(errorOf((c) => Object.assign(c, { dns: { zoneName: "example.com" } }))).toMatch(
+      /domain: is required when dns is set/,
+    );
+    expect(
+      errorOf((c) => Object.assign(c, { dns: { zoneName: "example.com" }, domain: "app.example.org" })),
+    ).toMatch(/domain: must be example.com or a name under it \(dns.zoneName\)/);
+  });
+
+  it("rejects a malformed hosted zone id", () => {
+    expect(
+      errorOf((c) =>
+        Object.assign(c, { dns: { zoneName: "example.com", hostedZoneId: "zone-1" }, domain: "example.com" }),
+      ),
+    ).toMatch(/dns\.hostedZoneId: must be a Route53 hosted zone id/);
   });
 
   it("rejects a malformed certificate ARN", () => {

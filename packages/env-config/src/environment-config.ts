@@ -134,6 +134,8 @@ const databaseSchema = z.strictObject({
     .default(() => DEFAULT_DATABASE_BOOTSTRAP_IMAGE),
 });
 
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
 const awsSchema = z
   .strictObject({
     name: envName,
@@ -163,11 +165,29 @@ const awsSchema = z
     /** Public host name of the service. */
     domain: z
       .string({ error: "must be a string" })
-      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+      .regex(DNS_NAME, {
         error: "must be a lower-case DNS name such as app.example.com",
       })
       .optional(),
-    /** ACM certificate for HTTPS on the load balancer. */
+    /**
+     * HTTPS by name: a public Route53 zone the platform writes to (not created here: its delegation
+     * belongs to the domain's owner). With it and `domain`, the platform requests an ACM certificate
+     * for `domain`, validated by DNS records in the zone, and points `domain` at the load balancer
+     * (alias record). The zone is looked up by name at plan time unless `hostedZoneId` is given.
+     * @default undefined - no DNS records; HTTPS only with `certificateArn`
+     */
+    dns: z
+      .strictObject({
+        zoneName: z.string({ error: "must be a string" }).regex(DNS_NAME, {
+          error: "must be a lower-case DNS name such as example.com",
+        }),
+        hostedZoneId: z
+          .string({ error: "must be a string" })
+          .regex(/^[A-Z0-9]{1,32}$/, { error: "must be a Route53 hosted zone id (Z0123456789ABC)" })
+          .optional(),
+      })
+      .optional(),
+    /** An existing ACM certificate for HTTPS on the load balancer (instead of `dns`'s). */
     certificateArn: z
       .string({ error: "must be a string" })
       .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, {
@@ -204,11 +224,26 @@ const awsSchema = z
     tags: tags.default({}),
   })
   .superRefine((c, ctx) => {
-    if (c.domain && !c.certificateArn) {
+    if (c.domain && !c.certificateArn && !c.dns) {
       ctx.addIssue({
         code: "custom",
         path: ["certificateArn"],
-        message: "is required when domain is set (HTTPS needs a certificate)",
+        message: "or dns is required when domain is set (HTTPS needs a certificate)",
+      });
+    }
+    if (c.dns && !c.domain) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["domain"],
+        message: "is required when dns is set (the host name the certificate and alias record are for)",
+      });
+    }
+    if (c.dns && c.domain && c.domain !== c.dns.zoneName && !c.domain.endsWith(`.${c.dns.zoneName}`)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["domain"],
+        input: c.domain,
+        message: `must be ${c.dns.zoneName} or a name under it (dns.zoneName)`,
       });
     }
     if (c.certificateArn && !c.certificateArn.split(":")[3]?.startsWith(c.region)) {

@@ -110,10 +110,16 @@ describe("guardrails: production: true", () => {
     );
   });
 
-  it("requires certificateArn (HTTPS)", () => {
+  it("requires HTTPS: dns or certificateArn", () => {
     expect(parse(prod(), (c) => delete c.certificateArn)).toThrow(
-      /certificateArn: is required in a production environment \(production: true\): HTTPS needs an ACM certificate \(arn:aws:acm:<region>:<account>:certificate\/<id>\)/,
+      /dns: \(with domain\) or certificateArn is required in a production environment \(production: true\): HTTPS needs a certificate/,
     );
+    expect(() =>
+      parse(prod(), (c) => {
+        delete c.certificateArn;
+        Object.assign(c, { dns: { zoneName: "example.com" }, domain: "app.example.com" });
+      })(),
+    ).not.toThrow();
   });
 
   it("requires a NAT gateway per AZ", () => {
@@ -155,7 +161,7 @@ describe("guardrails: production: true", () => {
     });
     expect(problems.map((p) => p.path.join("."))).toEqual([
       "accountId",
-      "certificateArn",
+      "dns",
       "network.natGateways",
       "database.multiAz",
       "database.deletionProtection",

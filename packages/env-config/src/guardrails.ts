@@ -85,6 +85,7 @@ export interface GuardrailSubject {
   readonly production: boolean;
   readonly accountId?: string;
   readonly certificateArn?: string;
+  readonly dns?: { readonly zoneName: string };
   readonly network: {
     readonly azCount: number;
     readonly natGateways: NatGatewayMode;
@@ -109,7 +110,7 @@ const PRODUCTION = "in a production environment (production: true)";
 /**
  * Every guardrail `c` breaks (empty when none). The production rules (only with `production: true`):
  * - `accountId` set, so Terraform refuses to run against any other account;
- * - `certificateArn` set: HTTPS on the load balancer (a `domain` already requires it);
+ * - `dns` (a certificate validated in its zone) or `certificateArn` set: HTTPS on the load balancer;
  * - `network.natGateways` "perAz" (with `network.azCount` >= 2, which every environment needs): one
  *   NAT gateway per AZ, so losing an AZ does not cut the others' egress;
  * - with a database: `multiAz`, `deletionProtection` and `backupRetentionDays` >=
@@ -141,10 +142,10 @@ export function guardrailProblems(c: GuardrailSubject): GuardrailProblem[] {
   if (c.accountId === undefined) {
     fail(`is required ${PRODUCTION}: the 12-digit AWS account the stacks may run against`, "accountId");
   }
-  if (c.certificateArn === undefined) {
+  if (c.certificateArn === undefined && c.dns === undefined) {
     fail(
-      `is required ${PRODUCTION}: HTTPS needs an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>)`,
-      "certificateArn",
+      `(with domain) or certificateArn is required ${PRODUCTION}: HTTPS needs a certificate, DNS-validated in dns.zoneName or an existing ACM one (arn:aws:acm:<region>:<account>:certificate/<id>)`,
+      "dns",
     );
   }
   if (c.network.natGateways !== "perAz") {

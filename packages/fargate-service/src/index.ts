@@ -14,6 +14,12 @@ export {
   type DatabaseBootstrapTaskProps,
 } from "./database-bootstrap-task/database-bootstrap-task";
 export {
+  DnsValidatedCertificate,
+  type DnsValidatedCertificateProps,
+  HOSTED_ZONE_ID,
+  type HostedZoneRef,
+} from "./dns-validated-certificate/dns-validated-certificate";
+export {
   type ClusterRef,
   FARGATE_SERVICE_LOAD_BALANCER_OUTPUT_KEYS,
   FARGATE_SERVICE_OUTPUT_KEYS,
@@ -44,6 +50,11 @@ export {
   type LoadBalancerOptions,
   type LoadBalancerProps,
 } from "./load-balancer/load-balancer";
+export {
+  type AliasTarget,
+  LoadBalancerAlias,
+  type LoadBalancerAliasProps,
+} from "./load-balancer-alias/load-balancer-alias";
 export {
   type AccessLogDestination,
   LoadBalancerLogBucket,

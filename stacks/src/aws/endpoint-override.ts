@@ -7,6 +7,7 @@ import type { S3BackendConfig } from "cdktf";
  * test checks every synthesized resource type maps to one of these.
  */
 export const AWS_SERVICES_USED = [
+  "acm",
   "applicationautoscaling",
   "cloudwatch",
   "cloudwatchlogs",
@@ -18,6 +19,7 @@ export const AWS_SERVICES_USED = [
   "iam",
   "kms",
   "rds",
+  "route53",
   "s3",
   "secretsmanager",
   "sns",
@@ -29,7 +31,9 @@ export type AwsService = (typeof AWS_SERVICES_USED)[number];
 
 /** Resource type prefix -> provider endpoint key; longest prefix wins. */
 const RESOURCE_PREFIX_SERVICE: ReadonlyArray<readonly [string, AwsService]> = [
+  ["aws_acm_", "acm"],
   ["aws_appautoscaling_", "applicationautoscaling"],
+  ["aws_route53_", "route53"],
   ["aws_cloudwatch_log_", "cloudwatchlogs"],
   ["aws_cloudwatch_metric_alarm", "cloudwatch"],
   ["aws_db_", "rds"],

@@ -6,10 +6,14 @@ import type { AwsEnvironmentConfigInput } from "@platform/env-config";
  * (packages/env-config/src/guardrails.ts) require all of that, plus `accountId`: Terraform refuses
  * to run against any other account (checked against the caller's credentials).
  *
- * PLACEHOLDERS: `accountId` and `certificateArn` hold AWS's documentation account (123456789012, also
- * the emulator's) until the real prod account and its ACM certificate are filled in. Until then, with
- * real credentials, Terraform refuses prod's layer stacks (all but the shared bootstrap stack, which
- * has no account check) at the account check, before changing anything.
+ * HTTPS by name: the platform requests an ACM certificate for `domain`, validated by DNS records in
+ * the public zone `dns.zoneName` (which must exist in the account), and points `domain` at the load
+ * balancer.
+ *
+ * PLACEHOLDERS: `accountId` holds AWS's documentation account (123456789012, also the emulator's) and
+ * `dns`/`domain` the documentation domain until the real prod account and zone are filled in. Until
+ * then, with real credentials, Terraform refuses prod's layer stacks (all but the shared bootstrap
+ * stack, which has no account check) at the account check, before changing anything.
  */
 export const prod = {
   name: "prod",
@@ -17,7 +21,8 @@ export const prod = {
   region: "eu-west-1",
   production: true,
   accountId: "123456789012",
-  certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+  dns: { zoneName: "example.com" },
+  domain: "app.example.com",
   network: { vpcCidr: "10.30.0.0/16", azCount: 3, natGateways: "perAz" },
   serviceDefaults: {
     cpu: 1024,

@@ -1,12 +1,17 @@
 import type { AwsEnvironmentConfigInput } from "@platform/env-config";
 
-/** Staging: prod's shape (NAT per AZ, two tasks) at smaller sizes; database without Multi-AZ. */
+/**
+ * Staging: prod's shape (NAT per AZ, two tasks, HTTPS by name) at smaller sizes; database without
+ * Multi-AZ. PLACEHOLDER: `dns`/`domain` use the documentation domain until the real zone is filled in.
+ */
 export const staging = {
   name: "staging",
   kind: "aws",
   region: "eu-west-1",
   /** Not production-class: the database is single-AZ (see guardrails.ts for what production requires). */
   production: false,
+  dns: { zoneName: "staging.example.com" },
+  domain: "app.staging.example.com",
   network: { vpcCidr: "10.20.0.0/16", azCount: 2, natGateways: "perAz" },
   serviceDefaults: {
     cpu: 512,

@@ -1,6 +1,14 @@
+import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import type { AwsEnvironmentConfig } from "@platform/env-config";
-import { AlarmTopic, LoadBalancerLogBucket, SharedLoadBalancer } from "@platform/fargate-service";
+import {
+  AlarmTopic,
+  DnsValidatedCertificate,
+  type HostedZoneRef,
+  LoadBalancerAlias,
+  LoadBalancerLogBucket,
+  SharedLoadBalancer,
+} from "@platform/fargate-service";
 import type { Construct } from "constructs";
 import { AwsLayerStack, type AwsLayerStackProps } from "./aws-layer-stack";
 import { networkPlaceholders, type PlatformLoadBalancerOutputs, type PlatformOutputs } from "./stack-outputs";
@@ -28,6 +36,10 @@ export class PlatformStack extends AwsLayerStack {
   public readonly alarmTopic: AlarmTopic;
   /** Undefined when the environment has no web service. */
   public readonly loadBalancer?: SharedLoadBalancer;
+  /** With `dns` and no `certificateArn`: the load balancer's certificate for `domain`. */
+  public readonly certificate?: DnsValidatedCertificate;
+  /** With `dns`: `domain` -> the load balancer. */
+  public readonly alias?: LoadBalancerAlias;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, { ...props, region: props.config.region });
@@ -52,6 +64,13 @@ export class PlatformStack extends AwsLayerStack {
     });
     if (props.loadBalancer === false) return;
 
+    const zone = config.dns && this.hostedZone(config.dns);
+    if (zone && config.domain && !config.certificateArn) {
+      this.certificate = new DnsValidatedCertificate(this, "certificate", {
+        domainName: config.domain,
+        hostedZone: zone,
+      });
+    }
     this.loadBalancer = new SharedLoadBalancer(this, "load-balancer", {
       name: config.name,
       network: {
@@ -59,7 +78,7 @@ export class PlatformStack extends AwsLayerStack {
         publicSubnetIds: network.public_subnet_ids,
         privateSubnetIds: network.private_subnet_ids,
       },
-      certificateArn: config.certificateArn,
+      certificateArn: config.certificateArn ?? this.certificate?.certificateArn,
       loadBalancerDeletionProtection: config.loadBalancer.deletionProtection,
       ...(config.loadBalancer.accessLogRetentionDays !== undefined && {
         accessLogs: new LoadBalancerLogBucket(this, "access-logs", {
@@ -69,11 +88,25 @@ export class PlatformStack extends AwsLayerStack {
       }),
     });
     const lb = this.loadBalancer;
+    if (zone && config.domain) {
+      this.alias = new LoadBalancerAlias(this, "alias", {
+        hostedZone: zone,
+        recordName: config.domain,
+        target: { dnsName: lb.dnsName, zoneId: lb.loadBalancer.zoneId },
+      });
+    }
     this.exportOutputs<PlatformLoadBalancerOutputs>({
       listener_arn: lb.listener.arn,
       load_balancer_arn_suffix: lb.arnSuffix,
       load_balancer_security_group_id: lb.securityGroup.id,
       load_balancer_url: lb.url,
     });
+  }
+
+  /** The zone by id when the config names it, else looked up by name (public zones only). */
+  private hostedZone(dns: NonNullable<AwsEnvironmentConfig["dns"]>): HostedZoneRef {
+    if (dns.hostedZoneId) return { zoneId: dns.hostedZoneId, zoneName: dns.zoneName };
+    const found = new DataAwsRoute53Zone(this, "zone", { name: dns.zoneName, privateZone: false });
+    return { zoneId: found.zoneId, zoneName: dns.zoneName };
   }
 }
