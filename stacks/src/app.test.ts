@@ -605,7 +605,7 @@ describe("prod differs from dev only by config", () => {
       expect.objectContaining({ domain_name: "app.example.com", validation_method: "DNS" }),
     ]);
     const records = resourcesOf(platform, "aws_route53_record");
-    expect(records.map((r) => r.type ?? "")).toEqual(["A", "${each.value.resource_record_type}"]);
+    expect(records.map((r) => r.type ?? "")).toEqual(["A", tf("each.value.resource_record_type")]);
     expect(records[0]).toMatchObject({ name: "app.example.com", alias: { evaluate_target_health: true } });
     const listeners = resourcesOf(platform, "aws_lb_listener");
     const https = listeners.find((l) => l.port === 443);

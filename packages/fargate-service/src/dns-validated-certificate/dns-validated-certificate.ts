@@ -78,7 +78,6 @@ export class DnsValidatedCertificate extends Construct {
       domainName: props.domainName,
       subjectAlternativeNames: alternatives.length > 0 ? [...alternatives] : undefined,
       validationMethod: "DNS",
-      keyAlgorithm: "EC_prime256v1",
       // A listener keeps its certificate until the replacement is issued and attached.
       lifecycle: { createBeforeDestroy: true },
       tags: props.tags,
