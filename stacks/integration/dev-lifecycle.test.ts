@@ -49,6 +49,22 @@ const summaryJson = () =>
 const withoutColor = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
 const cdktfOut = () => path.join(workDir, "cdktf-cli");
 
+/** One call of an AWS JSON protocol API of the private moto (it checks no signature, only the region). */
+async function awsJson(service: string, target: string, input: object): Promise<Record<string, unknown>> {
+  const r = await fetch(`${moto.endpoint}/`, {
+    method: "POST",
+    headers: {
+      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": target,
+    },
+    body: JSON.stringify(input),
+  });
+  const json = (await r.json()) as Record<string, unknown>;
+  if (!r.ok) throw new Error(`${target}: HTTP ${r.status} ${JSON.stringify(json).slice(0, 300)}`);
+  return json;
+}
+
 /** Fails with the CLI's output (the useful part of a failure) unless it exited with `code`. */
 function expectExit(run: { code: number; output: string }, code: number): void {
   if (run.code !== code)
@@ -134,6 +150,36 @@ describe("dev against the AWS emulator", () => {
     const worker = outputs.stacks[WORKER];
     expect(worker.service_name).toBe("dev-post-worker");
     expect(worker.service_url).toBe("");
+  });
+
+  it("gives the applied cluster ECS Exec session logging: its KMS key, /ecs/dev/exec-sessions, OVERRIDE", async () => {
+    const outputs = JSON.parse(fs.readFileSync(path.join(workDir, "out", "outputs", "dev.json"), "utf8"));
+    const platform = outputs.stacks["platform-dev"];
+    expect(platform.exec_session_kms_key_arn).toMatch(/^arn:aws:kms:eu-west-1:\d{12}:key\/[0-9a-f-]+$/);
+    expect(platform.exec_session_log_group_arn).toMatch(/:log-group:\/ecs\/dev\/exec-sessions$/);
+    const { clusters } = (await awsJson("ecs", "AmazonEC2ContainerServiceV20141113.DescribeClusters", {
+      clusters: ["dev"],
+    })) as { clusters: Array<{ configuration?: unknown }> };
+    expect(clusters[0].configuration).toEqual({
+      executeCommandConfiguration: {
+        kmsKeyId: platform.exec_session_kms_key_arn,
+        logging: "OVERRIDE",
+        logConfiguration: {
+          cloudWatchLogGroupName: "/ecs/dev/exec-sessions",
+          cloudWatchEncryptionEnabled: true,
+        },
+      },
+    });
+    const { logGroups } = (await awsJson("logs", "Logs_20140328.DescribeLogGroups", {
+      logGroupNamePrefix: "/ecs/dev/exec-sessions",
+    })) as { logGroups: Array<{ kmsKeyId?: string; retentionInDays?: number }> };
+    expect(logGroups).toEqual([
+      expect.objectContaining({ kmsKeyId: platform.exec_session_kms_key_arn, retentionInDays: 365 }),
+    ]);
+    expect([outputs.stacks[WEB].execute_command, outputs.stacks[WORKER].execute_command]).toEqual([
+      "enabled",
+      "enabled",
+    ]);
   });
 
   it("`cdktf output` reads the same outputs from the state (the root cdktf.json, same app)", async () => {

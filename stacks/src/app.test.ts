@@ -180,6 +180,7 @@ describe("endpoint override", () => {
       "enable_ecs_managed_tags",
       "health_check_grace_period_seconds",
       "alarms",
+      "enable_execute_command",
     ]);
     expect(resourcesOf(real[WEB], "aws_ecs_service")[0].lifecycle.ignore_changes).toEqual([
       "availability_zone_rebalancing",
@@ -328,6 +329,37 @@ describe("platform stack", () => {
       "prod-post-worker-cpu",
       "prod-post-worker-memory",
     ]);
+  });
+
+  it("records every cluster's ECS Exec sessions, encrypted with its own key, and exports both", () => {
+    for (const env of AWS_ENVS) {
+      const stack = env === "dev" ? platform : synthEnv(env).json[`platform-${env}`];
+      const [group] = resourcesOf(stack, "aws_cloudwatch_log_group");
+      expect(group).toMatchObject({ name: `/ecs/${env}/exec-sessions` });
+      expect(resourcesOf(stack, "aws_kms_key")).toEqual([
+        expect.objectContaining({ enable_key_rotation: true }),
+      ]);
+      expect(resourcesOf(stack, "aws_ecs_cluster")[0].configuration).toEqual({
+        execute_command_configuration: {
+          kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\.[^}]+\.arn\}$/),
+          logging: "OVERRIDE",
+          log_configuration: {
+            cloud_watch_log_group_name: expect.stringMatching(
+              /^\$\{aws_cloudwatch_log_group\.[^}]+\.name\}$/,
+            ),
+            cloud_watch_encryption_enabled: true,
+          },
+        },
+      });
+      expect(stack.output.exec_session_kms_key_arn.value).toMatch(/^\$\{aws_kms_key\.[^}]+\.arn\}$/);
+      expect(stack.output.exec_session_log_group_arn.value).toMatch(
+        /^\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}$/,
+      );
+    }
+  });
+
+  it("keeps session logs at least 365 days: dev's 7-day logRetentionDays does not apply to them", () => {
+    expect(resourcesOf(platform, "aws_cloudwatch_log_group")[0].retention_in_days).toBe(365);
   });
 
   it("answers 404 on the listener until a service's rule matches", () => {
@@ -523,6 +555,37 @@ describe("service stacks", () => {
     ]) {
       expect(String(outputs[name].value)).toMatch(/aws_ecs_task_definition\./);
     }
+  });
+
+  it("exec enabled (dev): the service accepts ECS Exec with the platform's session key and log group", () => {
+    for (const stack of [svc, worker]) {
+      expect(resourcesOf(stack, "aws_ecs_service")[0].enable_execute_command).toBe(true);
+      const policy = resourcesOf(stack, "aws_iam_role_policy").find((p) => p.name === "execute-command");
+      const statements: Array<{ Action: string[]; Resource: string }> = JSON.parse(policy?.policy).Statement;
+      expect(statements.find((st) => st.Action.includes("kms:Decrypt"))?.Resource).toBe(
+        tf("local.platform_outputs.exec_session_kms_key_arn"),
+      );
+      expect(statements.find((st) => st.Action.includes("logs:PutLogEvents"))?.Resource).toBe(
+        `${tf("local.platform_outputs.exec_session_log_group_arn")}:log-stream:*`,
+      );
+      expect(stack.output.execute_command.value).toBe("enabled");
+    }
+  });
+
+  it("exec enabled: the agent's paths are writable volumes of the read-only service container only", () => {
+    expect(
+      containerOf(svc, "dev-sample-service").mountPoints.map(
+        (m: { containerPath: string }) => m.containerPath,
+      ),
+    ).toEqual(["/tmp", "/var/lib/amazon", "/var/log/amazon"]);
+    expect(containerOf(svc, "dev-sample-service-migrate").mountPoints).toHaveLength(1);
+  });
+
+  it("exec disabled (prod): no ExecuteCommand, no execute-command policy, output says disabled", () => {
+    const prod = synthEnv("prod").json["service-sample-service-prod"];
+    expect(resourcesOf(prod, "aws_ecs_service")[0]).not.toHaveProperty("enable_execute_command");
+    expect(resourcesOf(prod, "aws_iam_role_policy").map((p) => p.name)).not.toContain("execute-command");
+    expect(prod.output.execute_command.value).toBe("disabled");
   });
 
   it("ignores moto's availability_zone_rebalancing drift on the ECS service", () => {

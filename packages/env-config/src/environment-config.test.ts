@@ -246,6 +246,22 @@ describe("parseEnvironmentConfig", () => {
     );
   });
 
+  it("turns ECS Exec off unless the config enables it", () => {
+    expect(parseAwsEnvironmentConfig(aws(), FILE).exec).toEqual({ enabled: false });
+    expect(parseAwsEnvironmentConfig({ ...aws(), exec: { enabled: true } }, FILE).exec).toEqual({
+      enabled: true,
+    });
+  });
+
+  it("rejects a non-boolean exec.enabled and unknown exec fields, naming them", () => {
+    expect(errorOf((c) => Object.assign(c, { exec: { enabled: "yes" } }))).toMatch(
+      /exec\.enabled: must be true or false \(got "yes"\)/,
+    );
+    expect(errorOf((c) => Object.assign(c, { exec: { enabled: true, shell: "sh" } }))).toMatch(
+      /exec\.shell: is not a known field/,
+    );
+  });
+
   it("rejects non-string tag values", () => {
     expect(errorOf((c) => Object.assign(c, { tags: { team: 5 } }))).toMatch(
       /tags\.team: tag values must be strings/,

@@ -221,6 +221,15 @@ const awsSchema = z
           .default([]),
       })
       .default({ emails: [] }),
+    /**
+     * ECS Exec (`nx run <service>:exec -c <env>`): every service's tasks accept ExecuteCommand sessions,
+     * logged KMS-encrypted to `/ecs/<env>/exec-sessions`. Off unless the config turns it on, since a
+     * shell into a running task bypasses the deploy chain.
+     * @default { enabled: false }
+     */
+    exec: z
+      .strictObject({ enabled: z.boolean({ error: "must be true or false" }) })
+      .default({ enabled: false }),
     tags: tags.default({}),
   })
   .superRefine((c, ctx) => {

@@ -20,6 +20,17 @@ export {
   type HostedZoneRef,
 } from "./dns-validated-certificate/dns-validated-certificate";
 export {
+  ExecSessionLogging,
+  type ExecSessionLoggingProps,
+  MIN_EXEC_SESSION_RETENTION_DAYS,
+} from "./exec-session-logging/exec-session-logging";
+export {
+  EXEC_AGENT_WRITABLE_PATHS,
+  type ExecuteCommandOptions,
+  type ExecuteCommandStatement,
+  executeCommandStatements,
+} from "./execute-command/execute-command";
+export {
   type ClusterRef,
   FARGATE_SERVICE_LOAD_BALANCER_OUTPUT_KEYS,
   FARGATE_SERVICE_OUTPUT_KEYS,

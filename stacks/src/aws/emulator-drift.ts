@@ -7,7 +7,8 @@ import type { IConstruct } from "constructs";
  * added to `lifecycle.ignore_changes`; real AWS keeps full drift detection.
  * - aws_ecs_service: `availability_zone_rebalancing` is never returned (the construct already ignores
  *   it); `enable_ecs_managed_tags` and `health_check_grace_period_seconds` come back as false / 0;
- *   `alarms` (the deployment configuration's alarms) is not stored.
+ *   `alarms` (the deployment configuration's alarms) and `enable_execute_command` (ECS Exec) are not
+ *   stored.
  * - aws_appautoscaling_target: moto has no tagging API for it (the toolchain's launcher stubs
  *   ListTagsForResource with no tags), so the provider's default tags always look missing.
  * - aws_db_parameter_group: DescribeDBParameters does not return user-set parameters.
@@ -20,6 +21,7 @@ export const EMULATOR_IGNORED_ATTRIBUTES: Readonly<Record<string, readonly strin
     "enable_ecs_managed_tags",
     "health_check_grace_period_seconds",
     "alarms",
+    "enable_execute_command",
   ],
   aws_appautoscaling_target: ["tags", "tags_all"],
   aws_db_parameter_group: ["parameter"],

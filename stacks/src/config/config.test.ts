@@ -40,6 +40,14 @@ describe("environment configs", () => {
     expect(flags).toEqual([false, false, false, true]);
   });
 
+  it("ECS Exec is on in dev and staging and off in prod", () => {
+    const exec = ENVIRONMENT_NAMES.map((name) => {
+      const c = loadEnvironmentConfig(name);
+      return c.kind === "aws" ? c.exec.enabled : "local";
+    });
+    expect(exec).toEqual(["local", true, true, false]);
+  });
+
   it("a production guardrail fails naming the file and the field", () => {
     const bad = { ...prod, database: { ...prod.database, backupRetentionDays: 1 } };
     expect(() => parseEnvironmentConfig(bad, "stacks/src/config/prod.ts")).toThrow(

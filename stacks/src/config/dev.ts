@@ -22,5 +22,7 @@ export const dev = {
     skipFinalSnapshot: true,
   },
   logRetentionDays: 7,
+  // ECS Exec for debugging: sessions are logged (KMS-encrypted).
+  exec: { enabled: true },
   tags: { CostCenter: "platform-dev" },
 } satisfies AwsEnvironmentConfigInput;

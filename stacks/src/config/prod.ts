@@ -39,5 +39,7 @@ export const prod = {
   },
   loadBalancer: { deletionProtection: true, accessLogRetentionDays: 90 },
   logRetentionDays: 365,
+  // No ECS Exec in production unless someone decides to turn it on here.
+  exec: { enabled: false },
   tags: { CostCenter: "platform-prod" },
 } satisfies AwsEnvironmentConfigInput;

@@ -28,5 +28,7 @@ export const staging = {
   },
   loadBalancer: { deletionProtection: true, accessLogRetentionDays: 30 },
   logRetentionDays: 30,
+  // ECS Exec for debugging: sessions are logged (KMS-encrypted).
+  exec: { enabled: true },
   tags: { CostCenter: "platform-staging" },
 } satisfies AwsEnvironmentConfigInput;

@@ -4,6 +4,7 @@ import type { AwsEnvironmentConfig } from "@platform/env-config";
 import {
   AlarmTopic,
   DnsValidatedCertificate,
+  ExecSessionLogging,
   type HostedZoneRef,
   LoadBalancerAlias,
   LoadBalancerLogBucket,
@@ -32,6 +33,11 @@ export interface PlatformStackProps extends Omit<AwsLayerStackProps, "region"> {
  */
 export class PlatformStack extends AwsLayerStack {
   public readonly cluster: EcsCluster;
+  /**
+   * Every cluster records ECS Exec sessions (KMS key, `/ecs/<env>/exec-sessions`), whether or not the
+   * environment's `exec.enabled` lets services accept them: turning exec on then touches services only.
+   */
+  public readonly execSessionLogging: ExecSessionLogging;
   /** `<env>-alarms`: every service's alarms notify it. */
   public readonly alarmTopic: AlarmTopic;
   /** Undefined when the environment has no web service. */
@@ -49,9 +55,14 @@ export class PlatformStack extends AwsLayerStack {
       props.networkStateKey,
       networkPlaceholders(config.network.vpcCidr, config.network.azCount),
     );
+    this.execSessionLogging = new ExecSessionLogging(this, "exec-sessions", {
+      environmentName: config.name,
+      logRetentionDays: config.logRetentionDays,
+    });
     this.cluster = new EcsCluster(this, "cluster", {
       name: config.name,
       setting: [{ name: "containerInsights", value: "enabled" }],
+      configuration: this.execSessionLogging.clusterConfiguration,
     });
     this.alarmTopic = new AlarmTopic(this, "alarm-topic", {
       name: `${config.name}-alarms`,
@@ -61,6 +72,8 @@ export class PlatformStack extends AwsLayerStack {
       cluster_arn: this.cluster.arn,
       cluster_name: this.cluster.name,
       alarm_topic_arn: this.alarmTopic.arn,
+      exec_session_kms_key_arn: this.execSessionLogging.kmsKey.arn,
+      exec_session_log_group_arn: this.execSessionLogging.logGroup.arn,
     });
     if (props.loadBalancer === false) return;
 

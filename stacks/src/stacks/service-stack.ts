@@ -163,6 +163,12 @@ export class ServiceStack extends AwsLayerStack {
       secrets: database ? loginSecrets(login("db_app_secret_arn")) : {},
       migrationSecrets:
         database && service.migrations ? loginSecrets(login("db_migrator_secret_arn")) : undefined,
+      ...(config.exec.enabled && {
+        executeCommand: {
+          kmsKeyArn: Token.asString(platform.exec_session_kms_key_arn),
+          logGroupArn: Token.asString(platform.exec_session_log_group_arn),
+        },
+      }),
     });
 
     // The admin login reaches only this one-off task, which the migrate step runs before migrating.
@@ -242,6 +248,7 @@ export class ServiceStack extends AwsLayerStack {
             bootstrap.containerName,
           )
         : "",
+      execute_command: config.exec.enabled ? "enabled" : "disabled",
     });
   }
 }

@@ -102,6 +102,10 @@ export interface PlatformOutputs extends OutputValues {
   cluster_name: string;
   /** SNS topic every service alarm notifies. */
   alarm_topic_arn: string;
+  /** The key of the cluster's ECS Exec sessions (a service's task role may decrypt with it). */
+  exec_session_kms_key_arn: string;
+  /** `/ecs/<env>/exec-sessions`, where the cluster logs ECS Exec sessions. */
+  exec_session_log_group_arn: string;
 }
 
 export interface PlatformLoadBalancerOutputs extends OutputValues {
@@ -116,6 +120,8 @@ export function platformPlaceholders(region: string, env: string): PlatformOutpu
     cluster_arn: `arn:aws:ecs:${region}:${PLACEHOLDER_ACCOUNT}:cluster/${env}`,
     cluster_name: env,
     alarm_topic_arn: `arn:aws:sns:${region}:${PLACEHOLDER_ACCOUNT}:${env}-alarms`,
+    exec_session_kms_key_arn: `arn:aws:kms:${region}:${PLACEHOLDER_ACCOUNT}:key/00000000-0000-0000-0000-000000000000`,
+    exec_session_log_group_arn: `arn:aws:logs:${region}:${PLACEHOLDER_ACCOUNT}:log-group:/ecs/${env}/exec-sessions`,
   };
 }
 
@@ -149,4 +155,6 @@ export interface ServiceOutputs extends OutputValues {
   /** The one-off task that creates the service's schema and roles as the admin user; "" without one. */
   db_bootstrap_task_definition_arn: string;
   db_bootstrap_container_name: string;
+  /** "enabled" when the environment's `exec.enabled` lets the service's tasks accept ECS Exec, else "disabled". */
+  execute_command: "enabled" | "disabled";
 }

@@ -72,6 +72,8 @@ describe("local environment end to end (README command (1), redeploys, migration
   let poller: RunningPoller | undefined;
   let v1: Deployed | undefined;
   let v2: Deployed | undefined;
+  /** v1 again after the rollback: the replicas were replaced, so the destroy checks read these outputs. */
+  let rolledBack: Deployed | undefined;
   let post: { id: number; title: string } | undefined;
 
   const need = <T>(value: T | undefined, step: string): T => {
@@ -327,8 +329,51 @@ describe("local environment end to end (README command (1), redeploys, migration
     expect(await versionOf(current.url)).toMatchObject(current.build);
   });
 
+  it("rollback -c local under a client polling /version: the previous sha again, no failed request; an unknown --to changes nothing", async () => {
+    const from = need(v2, "redeploy");
+    const to = need(v1, "cold deploy").build;
+    const unknown = await nx(
+      repo.dir,
+      ["run", "sample-service:rollback", "-c", "local", "--to", "fedcba9", "--outputStyle=static"],
+      nxLog,
+    );
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.output).toContain(
+      "RollbackTargetNotDeployedError: --to fedcba9 was never successfully deployed",
+    );
+    expect(unknown.output).toContain(from.build.gitSha);
+    expect(await versionOf(from.url)).toMatchObject(from.build);
+
+    const log = pollLogFile(logDir, "rollback");
+    poller = await startPoller(from.url, log, { intervalMs: 100, workspaceRoot: WORKSPACE_ROOT });
+    const run = await nx(
+      repo.dir,
+      ["run", "sample-service:rollback", "-c", "local", "--outputStyle=static"],
+      nxLog,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    await poller.stop();
+    poller = undefined;
+    if (run.code !== 0) throw new Error(failedMessage("nx run sample-service:rollback -c local", run));
+
+    const entries = readPollLog(log);
+    const a = analyzeRedeploy(entries, from.build, to);
+    say(
+      `rollback ${run.seconds.toFixed(1)} s; poll log ${log}\n  ${describeRedeploy(a, entries[0]?.startMs).join("\n  ")}`,
+    );
+    expect(a.failed).toEqual([]);
+    expect(a.unexpected).toEqual([]);
+    expect([a.first, a.last]).toEqual(["old", "new"]);
+    expect(a.oldAfterNew).toEqual([]);
+    // The rollback went through the deploy chain's own apply and smoke, and nothing was rebuilt.
+    expect(run.output).toContain(`rolled back to `);
+    expect(run.output).not.toContain("sample-service:dockerize");
+    expect(await versionOf(from.url)).toMatchObject(to);
+    rolledBack = { url: from.url, build: to, outputs: readLocalOutputs() };
+  });
+
   it("stacks:destroy -c local removes the containers and the network and keeps the data volume", async () => {
-    const { outputs } = need(v2, "redeploy");
+    const { outputs } = need(rolledBack ?? v2, "redeploy");
     const containers = await containersOn(outputs.networkName);
     expect(containers).toEqual(
       expect.arrayContaining([outputs.postgresContainer, ...outputs.containerNames]),

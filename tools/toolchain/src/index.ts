@@ -1,5 +1,6 @@
 export * from "./aws-client-config";
 export * from "./database-roles";
+export * from "./deploy-history";
 export * from "./deploy-records";
 export * from "./layers";
 export * from "./toolchain-env";

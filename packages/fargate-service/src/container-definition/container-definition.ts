@@ -212,6 +212,12 @@ export function resolveContainerHealthCheck(
   };
 }
 
+/** A task-local scratch volume mounted writable in the container. */
+export interface ScratchMount {
+  readonly volumeName: string;
+  readonly containerPath: string;
+}
+
 export interface ContainerDefinitionInput {
   readonly name: string;
   readonly image: ContainerImage;
@@ -230,6 +236,8 @@ export interface ContainerDefinitionInput {
   readonly command?: readonly string[];
   /** Writable scratch volume mounted at /tmp (needed with a read-only root filesystem). */
   readonly tmpVolumeName?: string;
+  /** More writable scratch volumes and where they are mounted (e.g. the ECS Exec agent's paths). */
+  readonly scratchMounts?: readonly ScratchMount[];
   /** Health check ECS runs in the container; none when undefined. */
   readonly healthCheck?: ResolvedContainerHealthCheck;
 }
@@ -262,9 +270,10 @@ export function renderContainerDefinitions(input: ContainerDefinitionInput): str
       name,
       valueFrom: secretValueFrom(input.secrets[name]),
     })),
-    mountPoints: input.tmpVolumeName
-      ? [{ sourceVolume: input.tmpVolumeName, containerPath: "/tmp", readOnly: false }]
-      : [],
+    mountPoints: [
+      ...(input.tmpVolumeName ? [{ volumeName: input.tmpVolumeName, containerPath: "/tmp" }] : []),
+      ...(input.scratchMounts ?? []),
+    ].map((m) => ({ sourceVolume: m.volumeName, containerPath: m.containerPath, readOnly: false })),
     logConfiguration: {
       logDriver: "awslogs",
       options: {

@@ -3,6 +3,7 @@ import type {
   ContainerImage,
   ContainerSecret,
 } from "../container-definition/container-definition";
+import type { ExecuteCommandOptions } from "../execute-command/execute-command";
 import type { LoadBalancerOptions } from "../load-balancer/load-balancer";
 import type { ServiceAlarmsOptions } from "../service-alarms/service-alarms";
 import type { ServiceAutoscalingOptions } from "../service-autoscaling/service-autoscaling";
@@ -202,6 +203,15 @@ export interface FargateServiceProps extends LoadBalancerOptions {
    * @default true
    */
   readonly allowAllOutbound?: boolean;
+  /**
+   * ECS Exec into the service's tasks (`aws ecs execute-command`): the service enables it, the task
+   * role may open Session Manager channels, decrypt with the cluster's exec key and write the session
+   * log, and with a read-only root filesystem the agent gets writable task-local volumes at
+   * EXEC_AGENT_WRITABLE_PATHS. The cluster must carry the matching executeCommandConfiguration
+   * (`ExecSessionLogging`). The migration task is not affected.
+   * @default - ECS Exec off
+   */
+  readonly executeCommand?: ExecuteCommandOptions;
   /**
    * Tags on every resource this construct creates (on top of the provider's default tags).
    * @default {}

@@ -4,6 +4,7 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import type { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -11,6 +12,7 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { imageUri, renderContainerDefinitions } from "../container-definition/container-definition";
 import { addTaskEgress } from "../egress/egress";
+import { EXEC_AGENT_WRITABLE_PATHS, executeCommandStatements } from "../execute-command/execute-command";
 import type { LoadBalancer } from "../load-balancer/load-balancer";
 import { MigrationTask } from "../migration-task/migration-task";
 import { ServiceAlarms } from "../service-alarms/service-alarms";
@@ -49,6 +51,11 @@ function asList(values: readonly string[]): string[] {
 const SERVICE_LOG_STREAM_PREFIX = "service";
 const MIGRATION_LOG_STREAM_PREFIX = "migrate";
 const TMP_VOLUME = "tmp";
+/** Task-local volumes of the ECS Exec agent, one per EXEC_AGENT_WRITABLE_PATHS entry. */
+const EXEC_AGENT_VOLUMES = EXEC_AGENT_WRITABLE_PATHS.map((containerPath) => ({
+  volumeName: `exec-agent${containerPath.replace(/\//g, "-")}`,
+  containerPath,
+}));
 
 /**
  * A containerised service on ECS Fargate behind its own or a shared application load balancer
@@ -87,6 +94,8 @@ export class FargateService extends Construct {
   public readonly executionRole: IamRole;
   /** The application's AWS identity; attach policies for what the application calls. */
   public readonly taskRole: IamRole;
+  /** The task role's ECS Exec permissions ("execute-command"); only with `executeCommand`. */
+  public readonly executeCommandPolicy?: IamRolePolicy;
   public readonly autoscaling?: ServiceAutoscaling;
   /** The service's CloudWatch alarms, when `alarms` was given. */
   public readonly alarms?: ServiceAlarms;
@@ -168,14 +177,28 @@ export class FargateService extends Construct {
       tags,
     };
 
+    if (props.executeCommand) {
+      this.executeCommandPolicy = new IamRolePolicy(this, "execute-command-policy", {
+        name: "execute-command",
+        role: roles.taskRole.id,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: executeCommandStatements(props.executeCommand),
+        }),
+      });
+    }
+    // The agent ECS Exec injects writes its state and logs; a read-only root needs volumes for them.
+    const execMounts = props.executeCommand && p.readonlyRootFilesystem ? EXEC_AGENT_VOLUMES : [];
     this.taskDefinition = createFargateTaskDefinition(this, "task-definition", {
       ...taskCommon,
       family: props.name,
+      scratchVolumeNames: execMounts.map((m) => m.volumeName),
       containerDefinitions: renderContainerDefinitions({
         ...containerCommon,
         containerPort: p.containerPort,
         healthCheck: p.containerHealthCheck,
         logStreamPrefix: SERVICE_LOG_STREAM_PREFIX,
+        scratchMounts: execMounts,
       }),
     });
 
@@ -274,6 +297,7 @@ export class FargateService extends Construct {
         // The target group must be attached to the ALB (listener or rule) before ECS uses it.
         dependsOn: [lb.attachedBy, ...Object.values(this.alarms?.alarms ?? {})],
       }),
+      ...(props.executeCommand && { enableExecuteCommand: true }),
       waitForSteadyState: props.waitForSteadyState ?? false,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,

@@ -4,6 +4,7 @@ import {
   validateEnvironmentAndSecrets,
   validateImage,
 } from "../container-definition/container-definition";
+import { validateExecuteCommand } from "../execute-command/execute-command";
 import { validateFargateSize } from "../fargate-sizing/fargate-sizing";
 import { DEFAULT_MIGRATION_COMMAND } from "../migration-task/migration-task";
 import { resolveAlarmOptions } from "../service-alarms/service-alarms";
@@ -166,6 +167,7 @@ export function validateFargateServiceProps(props: FargateServiceProps): Validat
   const containerHealthCheck =
     props.containerHealthCheck && resolveContainerHealthCheck(errors, props.containerHealthCheck);
   const ingress = resolveIngress(props, errors);
+  if (props.executeCommand) validateExecuteCommand(errors, props.executeCommand);
 
   return {
     cpu,

@@ -15,6 +15,8 @@ export interface FargateTaskDefinitionInput {
   readonly containerDefinitions: string;
   /** Name of a task-scoped scratch volume (bind mount without host path), if any. */
   readonly tmpVolumeName?: string;
+  /** More task-scoped scratch volumes (e.g. the ECS Exec agent's). */
+  readonly scratchVolumeNames?: readonly string[];
   readonly tags?: Record<string, string>;
 }
 
@@ -34,10 +36,15 @@ export function createFargateTaskDefinition(
     executionRoleArn: input.executionRoleArn,
     taskRoleArn: input.taskRoleArn,
     containerDefinitions: input.containerDefinitions,
-    volume: input.tmpVolumeName ? [{ name: input.tmpVolumeName }] : undefined,
+    volume: scratchVolumes(input),
     // Keep superseded revisions registered: the circuit breaker rolls back to the previous one,
     // and one-off tasks started from it must keep running.
     skipDestroy: true,
     tags: input.tags,
   });
+}
+
+function scratchVolumes(input: FargateTaskDefinitionInput): { name: string }[] | undefined {
+  const names = [...(input.tmpVolumeName ? [input.tmpVolumeName] : []), ...(input.scratchVolumeNames ?? [])];
+  return names.length > 0 ? names.map((name) => ({ name })) : undefined;
 }

@@ -19,6 +19,8 @@ export const OUTPUTS = {
   /** The one-off task creating the service's schema and roles as the admin user ("" without one). */
   dbBootstrapTaskDefinitionArn: "db_bootstrap_task_definition_arn",
   dbBootstrapContainerName: "db_bootstrap_container_name",
+  /** "enabled" or "disabled": whether the service's tasks accept ECS Exec (the environment's exec.enabled). */
+  executeCommand: "execute_command",
   /** local: the containers of a service's replicas. */
   containerNames: "container_names",
   /** local: the Docker network the database and service containers share. */

@@ -6,7 +6,9 @@ describe("serviceTargets", () => {
   const targets = serviceTargets("apps/orders", { name: "orders", type: "web", migrations: true }, OPTIONS);
 
   it("infers every chain target and the operations targets", () => {
-    expect(Object.keys(targets).filter((t) => t !== "run-task")).toEqual([...CHAIN_TARGETS]);
+    expect(Object.keys(targets).filter((t) => !["run-task", "rollback", "exec"].includes(t))).toEqual([
+      ...CHAIN_TARGETS,
+    ]);
     expect(targets["run-task"]).toMatchObject({
       executor: "@platform/nx-plugin:run-task",
       cache: false,
@@ -14,6 +16,29 @@ describe("serviceTargets", () => {
       configurations: { local: { environment: "local" }, dev: { environment: "dev" } },
     });
     expect(targets["run-task"].dependsOn).toBeUndefined();
+  });
+
+  it("infers rollback per environment with no dependsOn: it redeploys a recorded digest, builds nothing", () => {
+    expect(targets.rollback).toMatchObject({
+      executor: "@platform/nx-plugin:rollback",
+      options: { service: "orders" },
+      cache: false,
+      defaultConfiguration: "local",
+      configurations: { local: { environment: "local" }, dev: { environment: "dev" } },
+    });
+    expect(targets.rollback.dependsOn).toBeUndefined();
+  });
+
+  it("infers exec per environment with no dependsOn: it opens a session in what runs, builds nothing", () => {
+    expect(targets.exec).toMatchObject({
+      executor: "@platform/nx-plugin:exec",
+      options: { service: "orders" },
+      cache: false,
+      defaultConfiguration: "local",
+      configurations: { local: { environment: "local" }, dev: { environment: "dev" } },
+    });
+    expect(targets.exec.dependsOn).toBeUndefined();
+    expect(targets.exec.metadata?.description).toMatch(/default `node`: the image has no shell/);
   });
 
   it("gives every target after dockerize one configuration per environment and the default", () => {

@@ -90,6 +90,18 @@ export function serviceTargets(
       options: service_,
       ...perEnvironment,
     },
+    rollback: {
+      description: `Redeploy an earlier digest of ${service.name} (-c <env> [--to <digest|git-sha>], default the previous successful deploy) from its deploy history, through its own apply and smoke targets; refuses, changing nothing, with no earlier deploy, for a digest never deployed there, and past a migration without a \`-- rollback: compatible\` line. No dependsOn: it rebuilds nothing.`,
+      executor: "@platform/nx-plugin:rollback",
+      options: service_,
+      ...perEnvironment,
+    },
+    exec: {
+      description: `A command in a running container of ${service.name} on this terminal (-c <env> [-- command ...], default \`node\`: the image has no shell): AWS = ECS Exec into a RUNNING task, sessions logged to /ecs/<env>/exec-sessions, refused when the environment's exec.enabled is false (prod); local = \`docker exec -i\` into a running replica.`,
+      executor: "@platform/nx-plugin:exec",
+      options: service_,
+      ...perEnvironment,
+    },
     deploy: {
       description: `The whole chain for ${service.name} (-c <env>, default ${options.defaultEnvironment}): build -> dockerize -> push -> migrate -> apply -> smoke, stopping at the first failure; prints what was deployed and, last, the URL.`,
       executor: "@platform/nx-plugin:summary",

@@ -98,6 +98,36 @@ describe("renderStatusTable", () => {
     expect(w).toMatch(/last migration\s+database: not read/);
     expect(w).not.toMatch(/sample-service/);
   });
+  it("prints a service's last deploys under its rows, newest first, with rollbacks", () => {
+    const deploy = {
+      repository: "r/x",
+      reference: `r/x@sha256:${"a".repeat(64)}`,
+      digest: `sha256:${"a".repeat(64)}`,
+      gitSha: "abc1234",
+      version: "1.0.0",
+      tag: "abc1234",
+      pushedTo: "r/x",
+      deployedAt: "2026-12-01T10:00:00.000Z",
+      result: "succeeded" as const,
+      kind: "deploy" as const,
+      migrations: [],
+    };
+    const rolledBack = {
+      ...deploy,
+      deployedAt: "2026-12-02T10:00:00.000Z",
+      kind: "rollback" as const,
+      rolledBackFrom: `sha256:${"c".repeat(64)}`,
+    };
+    const withHistory: ServiceSection = {
+      ...web,
+      deploys: { file: "/h.json", total: 3, rollbacks: 1, entries: [rolledBack, deploy] },
+    };
+    const s = block(renderStatusTable({ ...base, services: [withHistory] }), "sample-service");
+    expect(s).toMatch(/\n {2}deploys\s+last 2 of 3, 1 rollback\(s\) in all\n/);
+    expect(s).toMatch(
+      /\n\s+sha256:aaaaaaaaaaaa {2}abc1234 {7}2026-12-02T10:00:00.000Z {2}succeeded {2}rollback from sha256:cccccccccccc\n\s+sha256:aaaaaaaaaaaa {2}abc1234 {7}2026-12-01T10:00:00.000Z {2}succeeded {2}deploy/,
+    );
+  });
   it("prints the environment's last apply and drift once, before the services, and the stacks after", () => {
     const text = renderStatusTable(base);
     expect(text).toMatch(/^environment\s+dev \(eu-west-1\)\n/);

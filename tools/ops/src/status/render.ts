@@ -1,3 +1,4 @@
+import { deployHistoryLines } from "./deploy-history";
 import type { ServiceSection } from "./service-status";
 import type { EnvironmentStatus } from "./status";
 
@@ -40,6 +41,10 @@ function serviceRows(s: ServiceSection): Row[] {
       "last migrate run",
       `${m.record.succeeded ? "succeeded" : "FAILED"} exit ${m.record.exitCode ?? "?"} at ${m.record.startedAt ?? "?"} (${short(m.record.reference?.split("@")[1])})`,
     ]);
+  }
+  if (s.deploys) {
+    const [first, ...rest] = deployHistoryLines(s.deploys);
+    rows.push(["deploys", first], ...rest.map((line): Row => ["", line]));
   }
   return rows;
 }

@@ -10,6 +10,7 @@ import { locationFromOutputs } from "../lib/locate-service";
 import { lookUpImage } from "../lib/registry";
 import type { StateSnapshot } from "../lib/state-objects";
 import type { StateObject, SynthesizedService } from "../lib/synthesized-environment";
+import { type RecentDeploys, readRecentDeploys } from "./deploy-history";
 import type { AppliedMigration, MigrationStatus } from "./migration-info";
 
 /** What ECS says one service runs. */
@@ -50,6 +51,8 @@ export interface ServiceSection {
   };
   /** The service's own migrate record, and the database's table when it was read. */
   readonly migration: MigrationStatus;
+  /** Its last deploys in the environment (deploy history, newest first); absent when not read. */
+  readonly deploys?: RecentDeploys;
 }
 
 /** What one service's section is gathered from. */
@@ -146,6 +149,7 @@ export async function collectServiceSection(input: ServiceSectionInput): Promise
           }
         : undefined,
       migration,
+      deploys: readRecentDeploys(repoRoot, env, name, environ),
     },
   };
 }

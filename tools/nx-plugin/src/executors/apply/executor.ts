@@ -1,7 +1,14 @@
 import { existsSync } from "node:fs";
 import { type ExecutorContext, runExecutor } from "@nx/devkit";
 import { endsWithDigest } from "@platform/env-config";
-import { imageDigestVariable, PLACEHOLDER_DIGEST } from "@platform/toolchain";
+import {
+  appendDeployHistory,
+  type DeployResult,
+  historyEntry,
+  imageDigestVariable,
+  migrationFileNames,
+  PLACEHOLDER_DIGEST,
+} from "@platform/toolchain";
 import { type PushedImage, readPushedImage } from "../../lib/deploy-files";
 import { tagStableDeploy } from "../../lib/deployed-tag";
 import { type ExecutorResult, reportFailure } from "../../lib/executor-result";
@@ -21,28 +28,67 @@ export default async function applyExecutor(
   context: ExecutorContext,
 ): Promise<ExecutorResult> {
   return reportFailure(`apply ${options.environment ?? ""}`.trim(), async () => {
-    const o = normalizeApplyOptions(options, context.root);
+    const projectRoot = context.projectName
+      ? context.projectsConfigurations?.projects[context.projectName]?.root
+      : undefined;
+    const o = normalizeApplyOptions(options, context.root, projectRoot);
     const log = new StepLog(`apply ${o.environment}${o.service ? ` ${o.service}` : ""}`);
     // Read (and validate) the pushed image before anything changes.
     const image = o.service ? pushedImageOf(o, o.service) : undefined;
-    const deployable = o.pinDeployedImage ? await pinDeployedImages(o, context, log, image) : undefined;
-    if (o.stacksTarget) {
-      // An infrastructure-only deploy cannot deploy a service that was never pushed: leave its stack out.
-      const args =
-        o.onlyServiceStack && o.service
-          ? `--service ${o.service}`
-          : o.pinDeployedImage
-            ? "--skip-undeployed"
-            : "";
-      log.info(
-        `nx run ${o.stacksProject}:${o.stacksTarget}:${o.environment}${args ? ` ${args}` : ""}${image ? ` (image ${image.reference})` : ""}`,
-      );
-      await runTarget(context, o.stacksProject, o.stacksTarget, o.environment, args);
+    try {
+      await applyAndWait(o, context, log, image);
+    } catch (err) {
+      // The failure stays the step's error even when its history entry cannot be written.
+      if (image) {
+        try {
+          recordHistory(o, image, log, "failed", errorMessage(err));
+        } catch (recordErr) {
+          log.info(`could not record the failed deploy in the history: ${errorMessage(recordErr)}`);
+        }
+      }
+      throw err;
     }
-    if (!o.waitForStable) return;
-    await waitAfterApply(o, image, log, deployable);
-    if (o.service) await tagStableDeploy({ ...o, service: o.service }, image, log);
+    if (image) recordHistory(o, image, log, "succeeded");
   });
+}
+
+/** One deploy of a service's image in its history (see @platform/toolchain's deploy-history). */
+function recordHistory(
+  o: NormalizedApplyOptions,
+  image: PushedImage,
+  log: StepLog,
+  result: DeployResult,
+  error?: string,
+): void {
+  if (!o.historyFile) return;
+  const migrations = o.migrationsDir ? migrationFileNames(o.migrationsDir) : [];
+  appendDeployHistory(o.historyFile, historyEntry(image, { result, kind: "deploy", migrations, error }));
+  log.info(`deploy history: ${result} ${image.digest} -> ${o.historyFile}`);
+}
+
+async function applyAndWait(
+  o: NormalizedApplyOptions,
+  context: ExecutorContext,
+  log: StepLog,
+  image: PushedImage | undefined,
+): Promise<void> {
+  const deployable = o.pinDeployedImage ? await pinDeployedImages(o, context, log, image) : undefined;
+  if (o.stacksTarget) {
+    // An infrastructure-only deploy cannot deploy a service that was never pushed: leave its stack out.
+    const args =
+      o.onlyServiceStack && o.service
+        ? `--service ${o.service}`
+        : o.pinDeployedImage
+          ? "--skip-undeployed"
+          : "";
+    log.info(
+      `nx run ${o.stacksProject}:${o.stacksTarget}:${o.environment}${args ? ` ${args}` : ""}${image ? ` (image ${image.reference})` : ""}`,
+    );
+    await runTarget(context, o.stacksProject, o.stacksTarget, o.environment, args);
+  }
+  if (!o.waitForStable) return;
+  await waitAfterApply(o, image, log, deployable);
+  if (o.service) await tagStableDeploy({ ...o, service: o.service }, image, log);
 }
 
 /** The service's pushed image: required unless `requirePushedImage` is false (then only if present). */

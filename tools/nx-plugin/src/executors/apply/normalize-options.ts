@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { deployHistoryFile } from "@platform/toolchain";
 import {
   type EnvironmentName,
   parseEnvironment,
@@ -20,6 +22,9 @@ export interface ApplyExecutorOptions {
   readonly outputsFile?: string;
   readonly timeoutSeconds?: number;
   readonly pollIntervalSeconds?: number;
+  readonly recordHistory?: boolean;
+  readonly historyFile?: string;
+  readonly migrationsDir?: string;
 }
 
 export interface NormalizedApplyOptions {
@@ -43,9 +48,21 @@ export interface NormalizedApplyOptions {
   readonly outputsFile: string;
   readonly timeoutSeconds: number;
   readonly pollIntervalSeconds: number;
+  /**
+   * Where the service's deploy history of the environment is appended to after its apply (succeeded
+   * or failed); undefined = no entry (the option `recordHistory` is false, or no service is applied).
+   */
+  readonly historyFile?: string;
+  /** The service's migrations folder, whose file names a history entry lists. */
+  readonly migrationsDir?: string;
 }
 
-export function normalizeApplyOptions(options: ApplyExecutorOptions, root: string): NormalizedApplyOptions {
+export function normalizeApplyOptions(
+  options: ApplyExecutorOptions,
+  root: string,
+  projectRoot?: string,
+  environ: NodeJS.ProcessEnv = process.env,
+): NormalizedApplyOptions {
   const environment = parseEnvironment(options.environment);
   const service = options.service === undefined ? undefined : resolveService(options.service, undefined);
   const bool = (v: unknown, name: string, dflt: boolean) => {
@@ -85,6 +102,41 @@ export function normalizeApplyOptions(options: ApplyExecutorOptions, root: strin
     ),
     timeoutSeconds: requirePositiveNumber(options.timeoutSeconds ?? 900, "timeoutSeconds"),
     pollIntervalSeconds: requirePositiveNumber(options.pollIntervalSeconds ?? 10, "pollIntervalSeconds"),
+    ...historyOptions(
+      options,
+      root,
+      environment,
+      service,
+      bool(options.recordHistory, "recordHistory", true),
+      projectRoot,
+      environ,
+    ),
+  };
+}
+
+/** The history file and migrations folder of a service's apply, when it records history. */
+function historyOptions(
+  options: ApplyExecutorOptions,
+  root: string,
+  environment: EnvironmentName,
+  service: string | undefined,
+  record: boolean,
+  projectRoot: string | undefined,
+  environ: NodeJS.ProcessEnv,
+): Pick<NormalizedApplyOptions, "historyFile" | "migrationsDir"> {
+  if (!record || !service) return {};
+  const repoRoot = environ.PLATFORM_REPO_ROOT?.trim() || root;
+  return {
+    historyFile:
+      options.historyFile === undefined
+        ? deployHistoryFile(repoRoot, environment, service, environ)
+        : pathOption(options.historyFile, "historyFile", "", root, environment, service),
+    migrationsDir:
+      options.migrationsDir !== undefined
+        ? pathOption(options.migrationsDir, "migrationsDir", "", root, environment, service)
+        : projectRoot
+          ? join(root, projectRoot, "migrations")
+          : undefined,
   };
 }
 

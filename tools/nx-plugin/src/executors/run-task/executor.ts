@@ -4,21 +4,10 @@ import { type ExecutorResult, reportFailure } from "../../lib/executor-result";
 import { withInterrupt } from "../../lib/interrupt";
 import { StepLog } from "../../lib/log";
 import { childEnv, loadChainToolchain } from "../../lib/toolchain";
+import { wordsAfterDashes } from "../../lib/words-after-dashes";
 import { normalizeRunTaskOptions, type RunTaskExecutorOptions } from "./normalize-options";
 import { runTaskAws } from "./run-task-aws";
 import { runTaskLocal } from "./run-task-local";
-
-/**
- * The words after `--` exactly as typed: Nx also parses them into options (`-c "select 1"` becomes
- * `c`), which loses their order and form, but keeps the raw list on the task's overrides.
- */
-function wordsAfterDashes(context: ExecutorContext): readonly string[] | undefined {
-  const task = Object.values(context.taskGraph?.tasks ?? {}).find(
-    (t) => t.target.project === context.projectName && t.target.target === context.targetName,
-  );
-  const words: unknown = task?.overrides?.__overrides_unparsed__;
-  return Array.isArray(words) && words.every((w) => typeof w === "string") ? words : undefined;
-}
 
 /** `nx run <service>:run-task -c <env> -- <command>`: one-off task, its logs, fails unless it exits 0. */
 export default async function runTaskExecutor(
