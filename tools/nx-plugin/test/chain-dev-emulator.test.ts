@@ -345,6 +345,13 @@ describe("nx run sample-service:deploy -c dev against the emulator", () => {
       deployments: 1,
     });
     expect(web?.imageRecord).toMatchObject({ reference: image.reference, matchesRunning: true });
+    // The apply step's history entry is in the state bucket, not in this checkout, so any runner sees it.
+    expect(web?.deploys?.file).toMatch(/^s3:\/\/[^/]+\/deploy-history\/dev\/sample-service\.json$/);
+    expect(web?.deploys?.entries[0]).toMatchObject({
+      reference: image.reference,
+      result: "succeeded",
+      kind: "deploy",
+    });
     // Under the emulator no database runs, so the migration is known from the migrate step's record
     // (the schema_migrations read is covered against real PostgreSQL in tools/ops/test/status.test.ts).
     expect(web?.migration.record).toMatchObject({ succeeded: true, exitCode: 0, reference: image.reference });

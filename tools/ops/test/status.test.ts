@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { deployHistoryStore } from "@platform/toolchain";
 import { Client } from "pg";
 import { imageRecordFile, migrationRecordFile, writeJsonFile } from "../src/lib/deploy-records";
 import type { SynthesizedEnvironment } from "../src/lib/synthesized-environment";
@@ -177,8 +178,36 @@ afterAll(() => {
 });
 
 test("reports each service of dev: digest, git sha, revision, counts, rollout, own records; the environment's last apply", async () => {
+  // The deploy chain's history of the web service, in the state bucket (the worker has none).
+  const stateBucket = { bucket: synthesized.stateObjects[0].bucket, region: REGION };
+  const history = deployHistoryStore({
+    repoRoot,
+    env: "dev",
+    service: WEB,
+    stateBucket,
+    environ: tc.environ,
+  });
+  await history.append({
+    digest: digests[WEB],
+    repository: "web",
+    reference: `web@${digests[WEB]}`,
+    gitSha: "abcdef1",
+    version: "1.0.0",
+    tag: "abcdef1",
+    pushedTo: "web",
+    deployedAt: "2026-12-01T10:00:00.000Z",
+    result: "succeeded",
+    kind: "deploy",
+    migrations: [],
+  });
   const status = await collectStatus({ repoRoot, synthesized, databaseUrl: pg.url, environ: tc.environ });
 
+  expect(section(status, WEB).deploys).toMatchObject({
+    file: `s3://${stateBucket.bucket}/deploy-history/dev/${WEB}.json`,
+    total: 1,
+    entries: [{ digest: digests[WEB], gitSha: "abcdef1" }],
+  });
+  expect(section(status, WORKER).deploys).toMatchObject({ total: 0, entries: [] });
   expect(status.services.map((s) => [s.name, s.stack])).toEqual([
     [WORKER, `service-${WORKER}-dev`],
     [WEB, `service-${WEB}-dev`],

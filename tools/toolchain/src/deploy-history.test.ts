@@ -7,10 +7,12 @@ import {
   historyEntry,
   imageRecordOf,
   localStateDir,
+  MalformedDeployHistoryError,
   migrationFileNames,
   readDeployHistory,
   readMigrationFiles,
 } from "./deploy-history";
+import { deployHistoryKey, deployHistoryStore } from "./deploy-history-store";
 import type { ImageRecord } from "./deploy-records";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "deploy-history-"));
@@ -44,9 +46,26 @@ describe("deployHistoryFile / localStateDir", () => {
     );
   });
 
-  it("keeps an AWS environment's history under dist/deploy/<env>/<service>/", () => {
-    expect(deployHistoryFile("/r", "dev", "web", { PLATFORM_LOCAL_STATE_DIR: "/s" })).toBe(
-      "/r/dist/deploy/dev/web/history.json",
+  it("keeps an AWS environment's history in the state bucket, by environment and service", () => {
+    expect(deployHistoryKey("dev", "web")).toBe("deploy-history/dev/web.json");
+    const store = deployHistoryStore({
+      repoRoot: "/r",
+      env: "dev",
+      service: "web",
+      stateBucket: { bucket: "acme-tfstate", region: "eu-west-1" },
+      environ: {},
+    });
+    expect(store.where).toBe("s3://acme-tfstate/deploy-history/dev/web.json");
+    expect(
+      deployHistoryStore({
+        repoRoot: "/r",
+        env: "local",
+        service: "web",
+        environ: { PLATFORM_LOCAL_STATE_DIR: "/s" },
+      }).where,
+    ).toBe("/s/local/deploy-history/web.json");
+    expect(() => deployHistoryStore({ repoRoot: "/r", env: "dev", service: "web", environ: {} })).toThrow(
+      /lives in the state bucket, but none was given/,
     );
   });
 });
@@ -99,6 +118,9 @@ describe("appendDeployHistory / readDeployHistory", () => {
     );
     fs.writeFileSync(file, JSON.stringify({ entries: [{ ...good, digest: "latest" }] }));
     expect(() => readDeployHistory(file)).toThrow(/entries\[0\]: "digest" must look like sha256/);
+    fs.writeFileSync(file, "{ not json");
+    expect(() => readDeployHistory(file)).toThrow(MalformedDeployHistoryError);
+    expect(() => readDeployHistory(file)).toThrow(`${file} is not valid JSON`);
   });
 });
 

@@ -5,14 +5,14 @@
  *
  * Where it lives: the `local` environment keeps it beside its Terraform state, in the machine-level
  * state dir (`<local state dir>/<env>/deploy-history/<service>.json`), because that environment outlives
- * any checkout and `dist/` cleanups; the AWS environments keep it in `dist/deploy/<env>/<service>/history.json`
- * (not yet in the state bucket: see the README's "Operations").
+ * any checkout and `dist/` cleanups; the AWS environments keep it in the Terraform state bucket, which
+ * outlives the CI runner that deployed (deploy-history-store.ts).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { DIGEST_PATTERN } from "@platform/env-config";
-import { type ImageRecord, parseJsonObject, serviceDeployDir, writeJsonFile } from "./deploy-records";
+import { type ImageRecord, writeJsonFile } from "./deploy-records";
 
 export const DEPLOY_RESULTS = ["succeeded", "failed"] as const;
 export type DeployResult = (typeof DEPLOY_RESULTS)[number];
@@ -64,48 +64,65 @@ export function localStateDir(repoRoot: string, environ: NodeJS.ProcessEnv = pro
   return join(resolve(state), "fargate-platform", "state");
 }
 
-/** Where a service's history of one environment lives (see the module comment). */
+/** The `local` environment's history file of a service (AWS environments: deployHistoryKey). */
 export function deployHistoryFile(
   repoRoot: string,
   env: string,
   service: string,
   environ: NodeJS.ProcessEnv = process.env,
 ): string {
-  return env === "local"
-    ? join(localStateDir(repoRoot, environ), env, "deploy-history", `${service}.json`)
-    : join(serviceDeployDir(repoRoot, env, service), "history.json");
+  return join(localStateDir(repoRoot, environ), env, "deploy-history", `${service}.json`);
+}
+
+/** A history (file or S3 object) that is not a JSON object of valid entries. */
+export class MalformedDeployHistoryError extends Error {
+  override readonly name = "MalformedDeployHistoryError";
 }
 
 function checkEntry(value: unknown, file: string, index: number): DeployHistoryEntry {
   const where = `${file}: entries[${index}]`;
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new Error(`${where} must be an object.`);
+  const fail = (why: string) => new MalformedDeployHistoryError(`${where}${why}`);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw fail(" must be an object.");
   const e = value as Record<string, unknown>;
   for (const key of ["digest", "reference", "gitSha", "deployedAt"]) {
     if (typeof e[key] !== "string" || (e[key] as string).length === 0)
-      throw new Error(`${where} lacks the string field "${key}".`);
+      throw fail(` lacks the string field "${key}".`);
   }
   if (!DIGEST_PATTERN.test(e.digest as string))
-    throw new Error(`${where}: "digest" must look like sha256:<64 hex> (got ${JSON.stringify(e.digest)}).`);
+    throw fail(`: "digest" must look like sha256:<64 hex> (got ${JSON.stringify(e.digest)}).`);
   if (!(DEPLOY_RESULTS as readonly unknown[]).includes(e.result))
-    throw new Error(
-      `${where}: "result" must be one of ${DEPLOY_RESULTS.join(", ")} (got ${JSON.stringify(e.result)}).`,
-    );
+    throw fail(`: "result" must be one of ${DEPLOY_RESULTS.join(", ")} (got ${JSON.stringify(e.result)}).`);
   if (!(DEPLOY_KINDS as readonly unknown[]).includes(e.kind))
-    throw new Error(
-      `${where}: "kind" must be one of ${DEPLOY_KINDS.join(", ")} (got ${JSON.stringify(e.kind)}).`,
-    );
+    throw fail(`: "kind" must be one of ${DEPLOY_KINDS.join(", ")} (got ${JSON.stringify(e.kind)}).`);
   if (!Array.isArray(e.migrations) || !e.migrations.every((m) => typeof m === "string"))
-    throw new Error(`${where}: "migrations" must be a list of file names.`);
+    throw fail(`: "migrations" must be a list of file names.`);
   return e as unknown as DeployHistoryEntry;
+}
+
+/**
+ * Parses a history's text (`{ "entries": [...] }`, oldest first); `where` (its file or s3:// URL) is
+ * named in every error, with the field at fault.
+ */
+export function parseDeployHistory(text: string, where: string): DeployHistoryEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new MalformedDeployHistoryError(
+      `${where} is not valid JSON (${err instanceof Error ? err.message : err}); it is written by \`${HISTORY_PRODUCER}\`: fix or remove it.`,
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new MalformedDeployHistoryError(`${where} must hold a JSON object ({ "entries": [...] }).`);
+  const entries = (parsed as Record<string, unknown>).entries;
+  if (!Array.isArray(entries)) throw new MalformedDeployHistoryError(`${where}: "entries" must be a list.`);
+  return entries.map((e, i) => checkEntry(e, where, i));
 }
 
 /** The history in `file`, oldest first; none yet = []. A malformed file throws naming the file and field. */
 export function readDeployHistory(file: string): DeployHistoryEntry[] {
   if (!existsSync(file)) return [];
-  const obj = parseJsonObject(file, HISTORY_PRODUCER);
-  if (!Array.isArray(obj.entries)) throw new Error(`${file}: "entries" must be a list.`);
-  return obj.entries.map((e, i) => checkEntry(e, file, i));
+  return parseDeployHistory(readFileSync(file, "utf8"), file);
 }
 
 /** Appends `entry` (keeping the newest `limit`) and returns the history written. */

@@ -1,11 +1,11 @@
-import { type DeployHistoryEntry, deployHistoryFile, readDeployHistory } from "@platform/toolchain";
+import { type DeployHistoryEntry, deployHistoryStore, type StateBucket } from "@platform/toolchain";
 
 /** How many of a service's deploys status shows. */
 export const STATUS_DEPLOYS = 5;
 
 /** The tail of a service's deploy history as status shows it: newest first. */
 export interface RecentDeploys {
-  /** Where the history was read. */
+  /** Where the history was read (the local file, or `s3://<state bucket>/deploy-history/<env>/<service>.json`). */
   readonly file: string;
   /** Entries in the whole history. */
   readonly total: number;
@@ -29,15 +29,19 @@ export function recentDeploys(
   };
 }
 
-/** A service's recent deploys in an environment, read from where the deploy chain keeps them. */
-export function readRecentDeploys(
+/**
+ * A service's recent deploys in an environment, read from where the deploy chain keeps them (an AWS
+ * environment's in `stateBucket`, the bucket of its Terraform state).
+ */
+export async function readRecentDeploys(
   repoRoot: string,
   env: string,
   service: string,
+  stateBucket: StateBucket | undefined,
   environ: NodeJS.ProcessEnv,
-): RecentDeploys {
-  const file = deployHistoryFile(repoRoot, env, service, environ);
-  return recentDeploys(file, readDeployHistory(file));
+): Promise<RecentDeploys> {
+  const store = deployHistoryStore({ repoRoot, env, service, stateBucket, environ });
+  return recentDeploys(store.where, await store.read());
 }
 
 const shortDigest = (digest: string) => digest.slice(0, 19);

@@ -65,6 +65,8 @@ export interface ServiceSectionInput {
   readonly state?: { readonly object: StateObject; readonly snapshot: StateSnapshot };
   /** Overrides where the ECS service is (tests; a hand-made environment). */
   readonly location?: ServiceLocation;
+  /** The bucket of the environment's Terraform state, which holds its deploy history (AWS environments). */
+  readonly stateBucket?: { readonly bucket: string; readonly region: string };
   /** `schema_migrations` as read (or why not): one database read serves every section. */
   readonly database: AppliedMigration | string;
   readonly environ: NodeJS.ProcessEnv;
@@ -149,7 +151,7 @@ export async function collectServiceSection(input: ServiceSectionInput): Promise
           }
         : undefined,
       migration,
-      deploys: readRecentDeploys(repoRoot, env, name, environ),
+      deploys: await readRecentDeploys(repoRoot, env, name, input.stateBucket, environ),
     },
   };
 }

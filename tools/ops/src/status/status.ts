@@ -88,6 +88,11 @@ export async function collectStatus(options: StatusOptions): Promise<Environment
   const snaps = await Promise.all(objects.map((o) => readStateObject(o, environ)));
   const database = await readDatabase(options.databaseUrl);
 
+  // The apply record and the deploy histories are per environment, beside the service stacks' state
+  // (record-apply and the deploy chain write them there).
+  const recordState =
+    synth.stateObjects.find((o) => synth.services.some((s) => s.stack === o.stack)) ?? synth.stateObjects[0];
+
   const collected = await Promise.all(
     services.map((service) => {
       const i = objects.findIndex((o) => o.stack === service.stack);
@@ -98,15 +103,13 @@ export async function collectStatus(options: StatusOptions): Promise<Environment
         service,
         state: i >= 0 ? { object: objects[i], snapshot: snaps[i] } : undefined,
         location: options.locations?.[service.name],
+        stateBucket: recordState,
         database,
         environ,
       });
     }),
   );
 
-  // The apply record is per environment, beside the service stacks' state (record-apply writes it there).
-  const recordState =
-    synth.stateObjects.find((o) => synth.services.some((s) => s.stack === o.stack)) ?? synth.stateObjects[0];
   const applyRecord: ApplyRecord | undefined = recordState
     ? await readApplyRecord(recordState.bucket, recordState.region, env, environ)
     : undefined;

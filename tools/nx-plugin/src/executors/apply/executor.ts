@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { type ExecutorContext, runExecutor } from "@nx/devkit";
 import { endsWithDigest } from "@platform/env-config";
 import {
-  appendDeployHistory,
   type DeployResult,
   historyEntry,
   imageDigestVariable,
@@ -41,29 +40,29 @@ export default async function applyExecutor(
       // The failure stays the step's error even when its history entry cannot be written.
       if (image) {
         try {
-          recordHistory(o, image, log, "failed", errorMessage(err));
+          await recordHistory(o, image, log, "failed", errorMessage(err));
         } catch (recordErr) {
           log.info(`could not record the failed deploy in the history: ${errorMessage(recordErr)}`);
         }
       }
       throw err;
     }
-    if (image) recordHistory(o, image, log, "succeeded");
+    if (image) await recordHistory(o, image, log, "succeeded");
   });
 }
 
 /** One deploy of a service's image in its history (see @platform/toolchain's deploy-history). */
-function recordHistory(
+async function recordHistory(
   o: NormalizedApplyOptions,
   image: PushedImage,
   log: StepLog,
   result: DeployResult,
   error?: string,
-): void {
-  if (!o.historyFile) return;
+): Promise<void> {
+  if (!o.history) return;
   const migrations = o.migrationsDir ? migrationFileNames(o.migrationsDir) : [];
-  appendDeployHistory(o.historyFile, historyEntry(image, { result, kind: "deploy", migrations, error }));
-  log.info(`deploy history: ${result} ${image.digest} -> ${o.historyFile}`);
+  await o.history.append(historyEntry(image, { result, kind: "deploy", migrations, error }));
+  log.info(`deploy history: ${result} ${image.digest} -> ${o.history.where}`);
 }
 
 async function applyAndWait(

@@ -10,10 +10,17 @@ describe("normalizeApplyOptions: deploy history", () => {
       "apps/sample-service",
       environ,
     );
-    expect(o.historyFile).toBe("/state/local/deploy-history/sample-service.json");
+    expect(o.history?.where).toBe("/state/local/deploy-history/sample-service.json");
     expect(o.migrationsDir).toBe("/repo/apps/sample-service/migrations");
     const dev = normalizeApplyOptions({ environment: "dev", service: "web" }, "/repo", "apps/web", environ);
-    expect(dev.historyFile).toBe("/repo/dist/deploy/dev/web/history.json");
+    expect(dev.history?.where).toBe("s3://fargate-platform-tfstate/deploy-history/dev/web.json");
+    const explicit = normalizeApplyOptions(
+      { environment: "dev", service: "web", historyFile: "/tmp/{environment}-{service}.json" },
+      "/repo",
+      "apps/web",
+      environ,
+    );
+    expect(explicit.history?.where).toBe("/tmp/dev-web.json");
   });
 
   it("records nothing with recordHistory false or without a service (infrastructure-only deploys)", () => {
@@ -23,10 +30,8 @@ describe("normalizeApplyOptions: deploy history", () => {
       "apps/web",
       environ,
     );
-    expect(off.historyFile).toBeUndefined();
-    expect(
-      normalizeApplyOptions({ environment: "dev" }, "/repo", "stacks", environ).historyFile,
-    ).toBeUndefined();
+    expect(off.history).toBeUndefined();
+    expect(normalizeApplyOptions({ environment: "dev" }, "/repo", "stacks", environ).history).toBeUndefined();
   });
 
   it("refuses a recordHistory that is no boolean, naming the option", () => {

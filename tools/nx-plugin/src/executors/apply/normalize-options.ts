@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { deployHistoryFile } from "@platform/toolchain";
+import type { DeployHistoryStore } from "@platform/toolchain";
+import { serviceHistoryStore } from "../../lib/deploy-history";
 import {
   type EnvironmentName,
   parseEnvironment,
@@ -49,10 +50,10 @@ export interface NormalizedApplyOptions {
   readonly timeoutSeconds: number;
   readonly pollIntervalSeconds: number;
   /**
-   * Where the service's deploy history of the environment is appended to after its apply (succeeded
-   * or failed); undefined = no entry (the option `recordHistory` is false, or no service is applied).
+   * The service's deploy history of the environment, appended to after its apply (succeeded or failed);
+   * undefined = no entry (the option `recordHistory` is false, or no service is applied).
    */
-  readonly historyFile?: string;
+  readonly history?: DeployHistoryStore;
   /** The service's migrations folder, whose file names a history entry lists. */
   readonly migrationsDir?: string;
 }
@@ -114,7 +115,7 @@ export function normalizeApplyOptions(
   };
 }
 
-/** The history file and migrations folder of a service's apply, when it records history. */
+/** The history and migrations folder of a service's apply, when it records history. */
 function historyOptions(
   options: ApplyExecutorOptions,
   root: string,
@@ -123,14 +124,19 @@ function historyOptions(
   record: boolean,
   projectRoot: string | undefined,
   environ: NodeJS.ProcessEnv,
-): Pick<NormalizedApplyOptions, "historyFile" | "migrationsDir"> {
+): Pick<NormalizedApplyOptions, "history" | "migrationsDir"> {
   if (!record || !service) return {};
   const repoRoot = environ.PLATFORM_REPO_ROOT?.trim() || root;
   return {
-    historyFile:
+    history: serviceHistoryStore(
+      repoRoot,
+      environment,
+      service,
       options.historyFile === undefined
-        ? deployHistoryFile(repoRoot, environment, service, environ)
+        ? undefined
         : pathOption(options.historyFile, "historyFile", "", root, environment, service),
+      environ,
+    ),
     migrationsDir:
       options.migrationsDir !== undefined
         ? pathOption(options.migrationsDir, "migrationsDir", "", root, environment, service)

@@ -1,12 +1,10 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { type ExecutorContext, runExecutor } from "@nx/devkit";
 import {
-  appendDeployHistory,
   type DeployHistoryEntry,
   historyEntry,
   imageDigestVariable,
   imageRecordOf,
-  readDeployHistory,
   readMigrationFiles,
 } from "@platform/toolchain";
 import { writeJsonFile } from "../../lib/deploy-files";
@@ -45,7 +43,7 @@ export default async function rollbackExecutor(
     const plan = planRollback({
       environment: o.environment,
       service: o.service,
-      history: readDeployHistory(o.historyFile),
+      history: await o.history.read(),
       to: o.to,
       migrationFiles: readMigrationFiles(o.migrationsDir),
       migrationsDir: o.migrationsDir,
@@ -71,8 +69,7 @@ async function redeploy(
   const previousRecord = existsSync(o.imageFile) ? readFileSync(o.imageFile, "utf8") : undefined;
   const image = imageRecordOf(target, o.environment);
   const record = (result: "succeeded" | "failed", error?: string) =>
-    appendDeployHistory(
-      o.historyFile,
+    o.history.append(
       historyEntry(image, {
         result,
         kind: "rollback",
@@ -89,10 +86,13 @@ async function redeploy(
     await runTarget(context, o.project, o.applyTarget, o.environment, { recordHistory: false });
     applied = true;
     await runTarget(context, o.project, o.smokeTarget, o.environment, {});
-    record("succeeded");
+    await record("succeeded");
     log.info(`rolled back to ${image.reference} (git ${image.gitSha})`);
   } catch (err) {
-    record("failed", errorMessage(err));
+    // The rollback's failure stays the step's error even when its history entry cannot be written.
+    await record("failed", errorMessage(err)).catch((recordErr: unknown) =>
+      log.info(`could not record the failed rollback in the history: ${errorMessage(recordErr)}`),
+    );
     throw err;
   } finally {
     // A failed apply leaves the previous deploy in charge: its record must stay what the chain reads.

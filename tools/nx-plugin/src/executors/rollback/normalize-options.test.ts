@@ -17,16 +17,21 @@ describe("normalizeRollbackOptions", () => {
       project: "sample-service",
       to: undefined,
       imageFile: "/repo/dist/deploy/local/sample-service/image.json",
-      historyFile: "/state/local/deploy-history/sample-service.json",
+      history: expect.objectContaining({ where: "/state/local/deploy-history/sample-service.json" }),
       migrationsDir: "/repo/apps/sample-service/migrations",
       applyTarget: "apply",
       smokeTarget: "smoke",
     });
   });
 
-  it("keeps an AWS environment's history under dist/deploy", () => {
+  it("keeps an AWS environment's history in the state bucket (PLATFORM_STATE_BUCKET, else shared config)", () => {
     const o = normalizeRollbackOptions({ environment: "dev" }, "/repo", "web", "apps/web", environ);
-    expect(o.historyFile).toBe("/repo/dist/deploy/dev/web/history.json");
+    expect(o.history.where).toBe("s3://fargate-platform-tfstate/deploy-history/dev/web.json");
+    const acme = normalizeRollbackOptions({ environment: "prod" }, "/repo", "web", "apps/web", {
+      ...environ,
+      PLATFORM_STATE_BUCKET: "acme-tfstate",
+    });
+    expect(acme.history.where).toBe("s3://acme-tfstate/deploy-history/prod/web.json");
   });
 
   it("turns a digit-only git sha that Nx parsed into a number back into text", () => {

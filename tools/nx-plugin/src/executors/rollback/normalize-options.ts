@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { deployHistoryFile } from "@platform/toolchain";
+import type { DeployHistoryStore } from "@platform/toolchain";
+import { serviceHistoryStore } from "../../lib/deploy-history";
 import {
   type EnvironmentName,
   parseEnvironment,
@@ -33,7 +34,8 @@ export interface NormalizedRollbackOptions {
   /** Lower-case digest or git sha prefix; undefined = the previous deploy. */
   readonly to?: string;
   readonly imageFile: string;
-  readonly historyFile: string;
+  /** The service's deploy history in the environment (the rollback's target comes from it). */
+  readonly history: DeployHistoryStore;
   readonly migrationsDir: string;
   readonly applyTarget: string;
   readonly smokeTarget: string;
@@ -68,10 +70,15 @@ export function normalizeRollbackOptions(
       environment,
       service,
     ),
-    historyFile:
+    history: serviceHistoryStore(
+      repoRoot,
+      environment,
+      service,
       options.historyFile === undefined
-        ? deployHistoryFile(repoRoot, environment, service, environ)
+        ? undefined
         : pathOption(options.historyFile, "historyFile", "", root, environment, service),
+      environ,
+    ),
     migrationsDir:
       options.migrationsDir === undefined
         ? join(root, requireString(projectRoot, "projectRoot"), "migrations")
